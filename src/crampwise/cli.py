@@ -1,0 +1,186 @@
+"""The `crampwise` command: the web server, accounts, demo data, import and export."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import click
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crampwise.settings")
+    import django  # noqa: PLC0415 - keep `crampwise --help` fast
+
+    django.setup()
+
+
+def migrate_quietly() -> None:
+    """Bring the database schema up to date, so any command works on a fresh data dir."""
+    from django.core.management import call_command  # noqa: PLC0415
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def get_user(username: str):
+    from django.contrib.auth import get_user_model  # noqa: PLC0415
+
+    try:
+        return get_user_model().objects.get(username=username)
+    except get_user_model().DoesNotExist:
+        raise click.ClickException(f"there is no user called {username!r}") from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="crampwise")
+def main() -> None:
+    """crampwise: a night diary, insights and personal trials for nocturnal leg cramps."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--workers", default=None, type=int, help="Worker processes (default: CRAMPWISE_WORKERS or 2).")
+@click.option("--no-migrate", is_flag=True, help="Do not apply database migrations first.")
+def serve(host: str, port: int, workers: int | None, no_migrate: bool) -> None:
+    """Apply migrations and serve the web app with a production HTTP server (gunicorn)."""
+    setup_django()
+    from crampwise.server import run  # noqa: PLC0415
+
+    if not no_migrate:
+        migrate_quietly()
+    workers = workers or int(os.environ.get("CRAMPWISE_WORKERS", "2"))
+    click.echo(f"crampwise is serving on http://{host}:{port}/ (press Ctrl+C to stop)")
+    run(host, port, workers)
+
+
+@main.group()
+def user() -> None:
+    """Manage accounts."""
+
+
+@user.command("add")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--clinician", is_flag=True, help="Make this a clinician account.")
+@click.option("--email", default="", help="Email address (optional).")
+def user_add(username: str, password_stdin: bool, clinician: bool, email: str) -> None:
+    """Create an account (prompts for the password unless --password-stdin)."""
+    setup_django()
+    from django.contrib.auth import get_user_model  # noqa: PLC0415
+    from django.contrib.auth.password_validation import validate_password  # noqa: PLC0415
+    from django.core.exceptions import ValidationError  # noqa: PLC0415
+    from django.db import transaction  # noqa: PLC0415
+
+    migrate_quietly()
+    User = get_user_model()
+    if User.objects.filter(username=username).exists():
+        raise click.ClickException(f"the user {username!r} exists already")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    candidate = User(username=username, email=email)
+    try:
+        validate_password(password, candidate)
+    except ValidationError as exc:
+        raise click.ClickException("the password is not accepted: " + " ".join(exc.messages)) from None
+    with transaction.atomic():
+        account = User.objects.create_user(username=username, email=email, password=password)
+        if clinician:
+            account.profile.is_clinician = True
+            account.profile.save(update_fields=["is_clinician"])
+    kind = "clinician" if clinician else "patient"
+    click.echo(f"created {kind} account {username}")
+
+
+@main.command()
+@click.option("--username", default="demo", show_default=True)
+@click.option("--password", default=None, help="Password for a new demo account (default: crampwise-demo).")
+@click.option("--nights", default=365, show_default=True, type=click.IntRange(1, 20000))
+@click.option("--seed", default=1, show_default=True, type=int)
+@click.option("--time-zone", default="Europe/London", show_default=True)
+def demo(username: str, password: str | None, nights: int, seed: int, time_zone: str) -> None:
+    """Create (or refill) an account with a realistic made-up diary."""
+    setup_django()
+    from crampwise.diary.demo_loader import load_demo  # noqa: PLC0415
+
+    migrate_quietly()
+    password = password or "crampwise-demo"
+    with click.progressbar(length=nights, label="Writing demo nights", file=sys.stderr) as bar:
+        account, created = load_demo(username, password, nights, seed, time_zone, progress=bar.update)
+    verb = "created" if created else "refilled"
+    click.echo(f"{verb} {account.username} with {nights} nights (password: {password if created else 'unchanged'})")
+
+
+@main.group("export")
+def export_group() -> None:
+    """Export a diary."""
+
+
+@export_group.command("csv")
+@click.option("--username", required=True)
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), default=None, help="File to write (default: standard output).")
+def export_csv(username: str, out: str | None) -> None:
+    """Write the nightly CSV of a diary."""
+    setup_django()
+    from crampwise.diary import services  # noqa: PLC0415
+
+    text = services.export_csv(get_user(username))
+    if out:
+        with open(out, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        click.echo(f"wrote {out}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@main.group("import")
+def import_group() -> None:
+    """Import into a diary."""
+
+
+@import_group.command("csv")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--username", required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def import_csv(file: str, username: str, as_json: bool) -> None:
+    """Import a nightly CSV: all of it, or nothing when any line is wrong."""
+    setup_django()
+    from crampwise.diary import services  # noqa: PLC0415
+
+    account = get_user(username)
+    try:
+        with open(file, encoding="utf-8-sig") as handle:
+            text = handle.read()
+    except UnicodeDecodeError:
+        raise click.ClickException(f"{file}: the file is not UTF-8 text") from None
+    result = services.import_csv(account, text)
+    if as_json:
+        click.echo(json.dumps({
+            "file": file, "imported": len(result.nights) if result.ok else 0,
+            "problems": [{"line": p.line, "column": p.column, "message": p.message} for p in result.problems],
+        }))
+    if not result.ok:
+        if not as_json:
+            for p in result.problems:
+                click.echo(f"{file}: {p}", err=True)
+            click.echo(f"{file}: nothing was imported ({len(result.problems)} problems)", err=True)
+        sys.exit(1)
+    if not as_json:
+        click.echo(f"imported {len(result.nights)} nights into {username}")
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def manage(args: tuple[str, ...]) -> None:
+    """Run one of Django's management commands (crampwise manage migrate, check --deploy, ...)."""
+    setup_django()
+    from django.core.management import execute_from_command_line  # noqa: PLC0415
+
+    execute_from_command_line(["crampwise manage", *args])
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

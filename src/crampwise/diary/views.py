@@ -1,0 +1,369 @@
+from __future__ import annotations
+
+import calendar
+import uuid
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import services
+from .forms import (
+    CheckinForm,
+    CsvImportForm,
+    CustomFactorForm,
+    EpisodeDetailsForm,
+    MedicineForm,
+    initial_from_night,
+)
+from .models import CustomFactor, Episode, Medicine, Night
+from .nights import morning_after, night_of
+
+
+def today_night(user) -> date:
+    """The night that is going on now, or that just ended, in the person's own time."""
+    profile = user.profile
+    return night_of(timezone.now(), profile.zone, profile.day_boundary)
+
+
+def last_night(user) -> date:
+    """The night a morning check-in is about: the one that ended this morning."""
+    profile = user.profile
+    local_now = timezone.now().astimezone(profile.zone)
+    current = night_of(timezone.now(), profile.zone, profile.day_boundary)
+    # In the evening, "last night" is the night that started yesterday evening.
+    if local_now.time() >= profile.day_boundary:
+        return current - timedelta(days=1)
+    return current
+
+
+@require_GET
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # noqa: BLE001 - any database failure means "not healthy"
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+def home(request):
+    if not request.user.is_authenticated:
+        return render(request, "landing.html")
+    user = request.user
+    night = today_night(user)
+    checkin_night = last_night(user)
+    open_episode = (
+        Episode.objects.filter(user=user, ended_at__isnull=True, night=night).order_by("-started_at").first()
+    )
+    tonight_episodes = Episode.objects.filter(user=user, night=night).count()
+    checked_in = Night.objects.filter(user=user, night=checkin_night, checked_in_at__isnull=False).exists()
+    return render(request, "diary/home.html", {
+        "night": night,
+        "morning": morning_after(night),
+        "checkin_night": checkin_night,
+        "checked_in": checked_in,
+        "open_episode": open_episode,
+        "tonight_episodes": tonight_episodes,
+        "new_episode_id": uuid.uuid4(),
+    })
+
+
+@login_required
+@require_POST
+def cramp_now(request):
+    """One tap: the time is recorded at once; the details come after, if at all."""
+    try:
+        episode_id = uuid.UUID(request.POST.get("id", ""))
+    except ValueError:
+        episode_id = uuid.uuid4()
+    try:
+        episode, _created = services.log_episode(request.user, episode_id=episode_id)
+    except PermissionError:
+        episode, _created = services.log_episode(request.user)
+    return redirect("episode", episode_id=episode.pk)
+
+
+def _own_episode(request, episode_id) -> Episode:
+    return get_object_or_404(Episode, pk=episode_id, user=request.user)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def episode(request, episode_id):
+    ep = _own_episode(request, episode_id)
+    if request.method == "POST":
+        form = EpisodeDetailsForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            ep.muscle = data["muscle"] or ep.muscle
+            ep.side = data["side"] or ep.side
+            ep.pain = data["pain"] if data["pain"] is not None else ep.pain
+            ep.reliefs = sorted(set(ep.reliefs) | set(data["reliefs"]))
+            if "over" in request.POST and ep.ended_at is None:
+                ep.ended_at = timezone.now()
+            ep.save()
+            if ep.ended_at is not None:
+                messages.success(request, _("Saved. The cramp lasted %(duration)s. Sleep well.") % {
+                    "duration": format_duration(ep.duration_seconds)})
+                return redirect("home")
+            messages.success(request, _("Saved."))
+            return redirect("episode", episode_id=ep.pk)
+    else:
+        form = EpisodeDetailsForm(initial={
+            "muscle": ep.muscle, "side": ep.side, "pain": ep.pain, "reliefs": ep.reliefs})
+    return render(request, "diary/episode.html", {"episode": ep, "form": form})
+
+
+def format_duration(seconds: int | None) -> str:
+    if seconds is None:
+        return _("unknown")
+    minutes, secs = divmod(seconds, 60)
+    if minutes == 0:
+        return _("%(s)s seconds") % {"s": secs}
+    return _("%(m)s min %(s)s s") % {"m": minutes, "s": secs}
+
+
+@login_required
+@require_POST
+def episode_delete(request, episode_id):
+    ep = _own_episode(request, episode_id)
+    night = ep.night
+    services.delete_episode(ep)
+    messages.success(request, _("The cramp was deleted."))
+    return redirect("night", night=night.isoformat())
+
+
+def _parse_night(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise Http404("not a night") from None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def checkin(request, night: str | None = None):
+    user = request.user
+    the_night = _parse_night(night) if night else last_night(user)
+    if the_night > today_night(user):
+        raise Http404("a night in the future")
+    stored = Night.objects.filter(user=user, night=the_night).first()
+    episodes = list(Episode.objects.filter(user=user, night=the_night))
+    medicines = list(Medicine.objects.filter(user=user))
+    custom = list(CustomFactor.objects.filter(user=user))
+    kwargs = {"custom_factors": custom, "medicines": medicines, "min_cramps": len(episodes)}
+    if request.method == "POST":
+        form = CheckinForm(request.POST, **kwargs)
+        if form.is_valid():
+            services.save_night(user, the_night, **form.night_fields())
+            messages.success(request, _("Thank you. The night of %(night)s is saved.") % {
+                "night": the_night.strftime("%a %d %b")})
+            return redirect("history" if night else "home")
+    else:
+        form = CheckinForm(initial=checkin_initial(user, the_night, stored, episodes, medicines), **kwargs)
+    return render(request, "diary/checkin.html", {
+        "form": form, "night": the_night, "morning": morning_after(the_night),
+        "stored": stored, "episodes": episodes, "editing": night is not None,
+    })
+
+
+def checkin_initial(user, the_night, stored, episodes, medicines) -> dict:
+    """Pre-fill so that a usual morning takes a few taps: this night if known, else last time's factors."""
+    names = {m.name for m in medicines}
+    if stored is not None and stored.checked_in_at is not None:
+        initial = initial_from_night(stored, names)
+        count = stored.cramps
+        initial["cramps"] = str(count) if count is not None and count < 5 else "5+"
+        if count is not None and count >= 5:
+            initial["cramps_more"] = count
+        for field in ("worst_pain", "minutes_awake", "sleep_quality", "soreness", "note"):
+            initial[field] = getattr(stored, field)
+        return initial
+    previous = (
+        Night.objects.filter(user=user, night__lt=the_night, checked_in_at__isnull=False).order_by("-night").first()
+    )
+    initial = initial_from_night(previous, names) if previous else {}
+    if episodes:
+        n = len(episodes)
+        initial["cramps"] = str(n) if n < 5 else "5+"
+        if n >= 5:
+            initial["cramps_more"] = n
+        pains = [e.pain for e in episodes if e.pain is not None]
+        if pains:
+            initial["worst_pain"] = max(pains)
+    return initial
+
+
+@login_required
+def history(request):
+    user = request.user
+    today = today_night(user)
+    try:
+        year = int(request.GET.get("year", today.year))
+        month = int(request.GET.get("month", today.month))
+        first = date(year, month, 1)
+    except ValueError:
+        return HttpResponseBadRequest(_("Year and month must be numbers."))
+    last = date(year, month, calendar.monthrange(year, month)[1])
+    nights = {n.night: n for n in Night.objects.filter(user=user, night__range=(first, last))}
+    weeks = []
+    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
+        row = []
+        for day in week:
+            n = nights.get(day)
+            count = n.cramps if n else None
+            if day.month != month:
+                state = "outside"
+            elif day > today:
+                state = "future"
+            elif count is None:
+                state = "missing"
+            elif count == 0:
+                state = "free"
+            else:
+                state = "cramps"
+            row.append({"date": day, "state": state, "count": count})
+        weeks.append(row)
+    recorded = [n for n in nights.values() if n.cramps is not None]
+    prev_month = (first - timedelta(days=1)).replace(day=1)
+    next_month = last + timedelta(days=1)
+    return render(request, "diary/history.html", {
+        "weeks": weeks, "month": first, "prev_month": prev_month,
+        "next_month": next_month if next_month <= today else None,
+        "recorded": len(recorded), "cramps": sum(n.cramps for n in recorded),
+        "free": sum(1 for n in recorded if n.cramps == 0),
+        "days_in_month": min(last, today).day if first <= today else 0,
+        "weekdays": [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")],
+    })
+
+
+@login_required
+def night_detail(request, night: str):
+    the_night = _parse_night(night)
+    stored = Night.objects.filter(user=request.user, night=the_night).first()
+    episodes = Episode.objects.filter(user=request.user, night=the_night)
+    return render(request, "diary/night.html", {
+        "night": the_night, "morning": morning_after(the_night), "stored": stored, "episodes": episodes,
+    })
+
+
+@login_required
+@require_POST
+def night_delete(request, night: str):
+    the_night = _parse_night(night)
+    if services.delete_night(request.user, the_night):
+        messages.success(request, _("The night of %(night)s was deleted. It now counts as not recorded.") % {
+            "night": the_night.isoformat()})
+    return redirect("history")
+
+
+@login_required
+def medicines(request):
+    user = request.user
+    if request.method == "POST":
+        form = MedicineForm(request.POST)
+        if form.is_valid():
+            med = form.save(commit=False)
+            med.user = user
+            med.save()
+            messages.success(request, _("%(name)s was added.") % {"name": med.name})
+            return redirect("medicines")
+    else:
+        form = MedicineForm()
+    return render(request, "diary/medicines.html", {
+        "form": form, "medicines": Medicine.objects.filter(user=user)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def medicine_edit(request, medicine_id):
+    med = get_object_or_404(Medicine, pk=medicine_id, user=request.user)
+    if request.method == "POST":
+        if "delete" in request.POST:
+            med.delete()
+            messages.success(request, _("%(name)s was removed.") % {"name": med.name})
+            return redirect("medicines")
+        form = MedicineForm(request.POST, instance=med)
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Saved."))
+            return redirect("medicines")
+    else:
+        form = MedicineForm(instance=med)
+    return render(request, "diary/medicine_edit.html", {"form": form, "medicine": med})
+
+
+@login_required
+def factors(request):
+    user = request.user
+    if request.method == "POST":
+        if "delete" in request.POST:
+            CustomFactor.objects.filter(user=user, pk=request.POST.get("delete")).delete()
+            messages.success(request, _("The factor was removed. Answers already given stay in your nights."))
+            return redirect("factors")
+        form = CustomFactorForm(request.POST, user=user)
+        if form.is_valid():
+            factor = form.save(commit=False)
+            factor.user = user
+            factor.save()
+            messages.success(request, _("“%(label)s” will be asked in each morning check-in.") % {"label": factor.label})
+            return redirect("factors")
+    else:
+        form = CustomFactorForm(user=user)
+    return render(request, "diary/factors.html", {"form": form, "factors": CustomFactor.objects.filter(user=user)})
+
+
+@login_required
+def export_csv(request):
+    response = HttpResponse(services.export_csv(request.user), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="crampwise-nights-{timezone.localdate().isoformat()}.csv"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_csv(request):
+    problems = []
+    if request.method == "POST":
+        form = CsvImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            raw = form.cleaned_data["file"].read()
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                problems = [_("The file is not UTF-8 text. Save it from your spreadsheet as “CSV UTF-8”.")]
+            else:
+                result = services.import_csv(request.user, text)
+                if result.ok:
+                    messages.success(request, _("%(n)s nights were imported.") % {"n": len(result.nights)})
+                    return redirect("history")
+                problems = [str(p) for p in result.problems]
+    else:
+        form = CsvImportForm()
+    return render(request, "diary/import.html", {"form": form, "problems": problems})
+
+
+@login_required
+@require_POST
+def toggle_night_mode(request):
+    choice = request.POST.get("mode")
+    if choice in ("on", "off"):
+        request.session["night_mode_override"] = choice
+    else:
+        request.session.pop("night_mode_override", None)
+    return redirect(request.POST.get("next") if _safe_next(request) else "home")
+
+
+def _safe_next(request) -> bool:
+    from django.utils.http import url_has_allowed_host_and_scheme  # noqa: PLC0415
+
+    target = request.POST.get("next", "")
+    return bool(target) and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())

@@ -1,0 +1,126 @@
+"""Typed readers for CRAMPWISE_* environment variables (every one is listed in docs/settings.md)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+PREFIX = "CRAMPWISE_"
+
+
+def env_str(name: str, default: str) -> str:
+    return os.environ.get(PREFIX + name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(PREFIX + name)
+    if raw is None or raw == "":
+        return default
+    lowered = raw.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ImproperlyConfigured(f"{PREFIX}{name} must be true or false, not {raw!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(PREFIX + name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{PREFIX}{name} must be a whole number, not {raw!r}") from None
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(PREFIX + name)
+    if raw is None:
+        return default
+    return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def data_dir() -> Path:
+    raw = os.environ.get(PREFIX + "DATA_DIR")
+    if raw:
+        path = Path(raw).expanduser()
+    else:
+        import platformdirs  # noqa: PLC0415 - only needed for the default
+
+        path = Path(platformdirs.user_data_dir("crampwise", appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def secret_key(directory: Path) -> str:
+    """The secret key from the environment, else one generated once and kept in the data dir."""
+    raw = os.environ.get(PREFIX + "SECRET_KEY")
+    if raw:
+        return raw
+    key_file = directory / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key = secrets.token_urlsafe(50)
+    # Create with owner-only permissions; O_EXCL so two processes starting at once agree on one key.
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def database_config(url: str, directory: Path) -> dict:
+    """Turn CRAMPWISE_DATABASE_URL into a Django DATABASES entry.
+
+    ``sqlite:///relative/or/absolute.db`` or ``postgres://user:password@host:port/name``;
+    empty means SQLite in the data dir.
+    """
+    if not url:
+        return sqlite_config(directory / "crampwise.sqlite3")
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        path = unquote(parts.path)
+        if path.startswith("/") and parts.netloc == "":
+            path = path[1:] if path.startswith("//") else path
+        return sqlite_config(Path(path) if path else directory / "crampwise.sqlite3")
+    if parts.scheme in ("postgres", "postgresql"):
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": unquote(parts.path.lstrip("/")) or "crampwise",
+            "USER": unquote(parts.username or ""),
+            "PASSWORD": unquote(parts.password or ""),
+            "HOST": parts.hostname or "",
+            "PORT": str(parts.port or ""),
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
+        }
+    raise ImproperlyConfigured(
+        f"{PREFIX}DATABASE_URL must start with sqlite:/// or postgres://, not {parts.scheme!r}"
+    )
+
+
+def sqlite_config(path: Path) -> dict:
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(path),
+        "OPTIONS": {
+            # WAL lets readers carry on while one writer writes; IMMEDIATE takes the write lock at
+            # BEGIN, so two writers queue on busy_timeout instead of failing with "database is locked"
+            # when a read transaction tries to upgrade.
+            "init_command": (
+                "PRAGMA journal_mode=WAL;"
+                "PRAGMA synchronous=NORMAL;"
+                "PRAGMA busy_timeout=10000;"
+                "PRAGMA foreign_keys=ON;"
+            ),
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        },
+    }

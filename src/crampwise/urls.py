@@ -1,0 +1,25 @@
+from django.urls import include, path
+
+from crampwise.accounts import views as account_views
+from crampwise.diary import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("night/cramp/", views.cramp_now, name="cramp_now"),
+    path("night/episode/<uuid:episode_id>/", views.episode, name="episode"),
+    path("night/episode/<uuid:episode_id>/delete/", views.episode_delete, name="episode_delete"),
+    path("night-mode/", views.toggle_night_mode, name="night_mode"),
+    path("checkin/", views.checkin, name="checkin"),
+    path("history/", views.history, name="history"),
+    path("history/<str:night>/", views.night_detail, name="night"),
+    path("history/<str:night>/edit/", views.checkin, name="night_edit"),
+    path("history/<str:night>/delete/", views.night_delete, name="night_delete"),
+    path("medicines/", views.medicines, name="medicines"),
+    path("medicines/<uuid:medicine_id>/", views.medicine_edit, name="medicine_edit"),
+    path("factors/", views.factors, name="factors"),
+    path("export/nights.csv", views.export_csv, name="export_csv"),
+    path("import/", views.import_csv, name="import_csv"),
+    path("profile/", account_views.profile, name="profile"),
+    path("accounts/", include("allauth.urls")),
+]

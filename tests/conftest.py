@@ -1,0 +1,54 @@
+"""Shared fixtures: the people of every access test, and CI's rule that nothing may be skipped."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+ON_POSTGRES = os.environ.get("CRAMPWISE_DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """In CI a skipped browser test, or a skipped PostgreSQL test on the PostgreSQL run, fails."""
+    outcome = yield
+    report = outcome.get_result()
+    if not (IN_CI and report.skipped):
+        return
+    if item.get_closest_marker("browser") or (ON_POSTGRES and item.get_closest_marker("postgres")):
+        report.outcome = "failed"
+        report.longrepr = f"skipped in CI, which counts as a failure: {report.longrepr}"
+
+
+PASSWORD = "correct horse battery staple 42"
+
+
+def make_user(django_user_model, username: str, clinician: bool = False, time_zone: str = "Europe/London"):
+    user = django_user_model.objects.create_user(username=username, password=PASSWORD)
+    user.profile.time_zone = time_zone
+    user.profile.is_clinician = clinician
+    user.profile.save()
+    return user
+
+
+@pytest.fixture
+def owner(django_user_model):
+    return make_user(django_user_model, "alice")
+
+
+@pytest.fixture
+def other_patient(django_user_model):
+    return make_user(django_user_model, "bob")
+
+
+@pytest.fixture
+def clinician(django_user_model):
+    return make_user(django_user_model, "dr_carol", clinician=True)
+
+
+@pytest.fixture
+def owner_client(client, owner):
+    client.force_login(owner)
+    return client
