@@ -28,7 +28,9 @@ def run_cli(args, env, **kwargs):
 
 @pytest.fixture
 def fresh_env(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CRAMPWISE_")}
+    # A clean environment, as a new user's shell has: no test-only variables leak in.
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("CRAMPWISE_") and k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE")}
     env["CRAMPWISE_DATA_DIR"] = str(tmp_path / "data")
     return env
 
