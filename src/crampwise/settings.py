@@ -73,7 +73,7 @@ DATABASES = {"default": env.database_config(env.env_str("DATABASE_URL", ""), DAT
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    "crampwise.accounts.backends.ProfileModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 PASSWORD_HASHERS = [

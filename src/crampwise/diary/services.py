@@ -63,16 +63,30 @@ def delete_episode(episode: Episode) -> None:
     _sync_episode_count(user, night)
 
 
-def save_night(user, night: date, **fields) -> Night:
-    """Create or update one night's answers atomically (the morning check-in, an edit, the API)."""
-    with transaction.atomic():
-        obj, _created = Night.objects.select_for_update().get_or_create(user=user, night=night)
-        for name, value in fields.items():
-            setattr(obj, name, value)
-        obj.checked_in_at = obj.checked_in_at or timezone.now()
-        obj.full_clean(exclude=["user"], validate_unique=False)
-        obj.save()
-    return obj
+NIGHT_ANSWER_FIELDS = (
+    "reported_cramps", "worst_pain", "minutes_awake", "sleep_quality", "soreness", "factors",
+    "medicines_taken", "note",
+)
+
+
+def save_night(user, night: date, *, episode_count: int | None = None, **fields) -> None:
+    """Create or replace one night's answers in a single atomic statement (an upsert).
+
+    Used by the morning check-in, night edits and the API; callers validate the values first.
+    Retrying the same save gives the same row. The episode count is never overwritten here: it
+    belongs to the night log (see ``_sync_episode_count``).
+    """
+    unknown = set(fields) - set(NIGHT_ANSWER_FIELDS)
+    if unknown:
+        raise TypeError(f"not night answers: {sorted(unknown)}")
+    if episode_count is None:
+        episode_count = Episode.objects.filter(user=user, night=night).count()
+    now = timezone.now()
+    row = Night(user=user, night=night, episode_count=episode_count, checked_in_at=now, updated_at=now, **fields)
+    Night.objects.bulk_create(
+        [row], update_conflicts=True, unique_fields=["user", "night"],
+        update_fields=[*fields, "checked_in_at", "updated_at"],
+    )
 
 
 @transaction.atomic

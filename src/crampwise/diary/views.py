@@ -155,20 +155,23 @@ def checkin(request, night: str | None = None):
     the_night = _parse_night(night) if night else last_night(user)
     if the_night > today_night(user):
         raise Http404("a night in the future")
-    stored = Night.objects.filter(user=user, night=the_night).first()
-    episodes = list(Episode.objects.filter(user=user, night=the_night))
-    medicines = list(Medicine.objects.filter(user=user))
+    medicines = list(Medicine.objects.filter(user=user).only("name"))
     custom = list(CustomFactor.objects.filter(user=user))
-    kwargs = {"custom_factors": custom, "medicines": medicines, "min_cramps": len(episodes)}
     if request.method == "POST":
-        form = CheckinForm(request.POST, **kwargs)
+        # The POST path is the hot one (every morning, every user): count, don't load, the episodes.
+        logged = Episode.objects.filter(user=user, night=the_night).count()
+        form = CheckinForm(request.POST, custom_factors=custom, medicines=medicines, min_cramps=logged)
         if form.is_valid():
-            services.save_night(user, the_night, **form.night_fields())
+            services.save_night(user, the_night, episode_count=logged, **form.night_fields())
             messages.success(request, _("Thank you. The night of %(night)s is saved.") % {
                 "night": the_night.strftime("%a %d %b")})
             return redirect("history" if night else "home")
+        stored, episodes = None, []
     else:
-        form = CheckinForm(initial=checkin_initial(user, the_night, stored, episodes, medicines), **kwargs)
+        stored = Night.objects.filter(user=user, night=the_night).first()
+        episodes = list(Episode.objects.filter(user=user, night=the_night))
+        form = CheckinForm(initial=checkin_initial(user, the_night, stored, episodes, medicines),
+                           custom_factors=custom, medicines=medicines, min_cramps=len(episodes))
     return render(request, "diary/checkin.html", {
         "form": form, "night": the_night, "morning": morning_after(the_night),
         "stored": stored, "episodes": episodes, "editing": night is not None,
