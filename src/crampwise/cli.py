@@ -182,5 +182,40 @@ def manage(args: tuple[str, ...]) -> None:
     execute_from_command_line(["crampwise manage", *args])
 
 
+# Commands that live beside their feature (each a click command or group in FEATURE/cli.py).
+FEATURE_COMMANDS = (
+    ("crampwise.trials.cli", "trial"),
+    ("crampwise.guidance.cli", "assess"),
+    ("crampwise.insights.cli", "insights"),
+    ("crampwise.interop.cli", "export_fhir"),
+    ("crampwise.interop.cli", "import_fhir"),
+    ("crampwise.api.cli", "token"),
+    ("crampwise.clinician.cli", "share"),
+    ("crampwise.clinician.cli", "audit"),
+    ("crampwise.clinician.cli", "report"),
+)
+
+
+def _register_feature_commands() -> None:
+    import importlib  # noqa: PLC0415
+
+    for module_name, attr in FEATURE_COMMANDS:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:
+                continue  # that feature has not landed yet
+            raise
+        command = getattr(module, attr, None)
+        if command is None:
+            continue
+        if attr in ("export_fhir", "import_fhir"):
+            (export_group if attr == "export_fhir" else import_group).add_command(command, "fhir")
+        else:
+            main.add_command(command)
+
+
+_register_feature_commands()
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "template_partials",
     "crampwise.accounts",
     "crampwise.diary",
+    "crampwise.api",
+    "crampwise.clinician",
 ]
 
 MIDDLEWARE = [

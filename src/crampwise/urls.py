@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from crampwise.accounts import views as account_views
+from crampwise.api.urls import api
 from crampwise.diary import views
 
 urlpatterns = [
@@ -22,4 +23,6 @@ urlpatterns = [
     path("import/", views.import_csv, name="import_csv"),
     path("profile/", account_views.profile, name="profile"),
     path("accounts/", include("allauth.urls")),
+    path("api/v1/", api.urls),
+    path("", include("crampwise.clinician.urls")),
 ]
