@@ -207,7 +207,7 @@ def _register_feature_commands() -> None:
                 continue  # that feature has not landed yet
             raise
         command = getattr(module, attr, None)
-        if command is None:
+        if not isinstance(command, click.Command):
             continue
         if attr in ("export_fhir", "import_fhir"):
             (export_group if attr == "export_fhir" else import_group).add_command(command, "fhir")
