@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "template_partials",
     "crampwise.accounts",
     "crampwise.diary",
+    "crampwise.guidance",
     "crampwise.api",
     "crampwise.clinician",
 ]

@@ -25,4 +25,5 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("", include("crampwise.clinician.urls")),
+    path("", include("crampwise.guidance.urls")),
 ]
