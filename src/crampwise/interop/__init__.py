@@ -1,0 +1,24 @@
+"""Data in and out of crampwise: FHIR R4 export, import and validation (docs/fhir.md).
+
+The modules here are pure: plain records in, plain dicts out, no Django and no I/O beyond reading
+the vendored schema (a test enforces it). The Django shell loads a person's rows into
+`PatientData`, calls `build_bundle`, and stores what `read_bundle` returns.
+"""
+
+from __future__ import annotations
+
+from .fhir_export import build_bundle
+from .fhir_import import FhirImportError, ImportResult, SkippedEntry, parse_bundle_json, read_bundle
+from .fhir_validate import validate_bundle
+from .patient_data import PatientData
+
+__all__ = [
+    "FhirImportError",
+    "ImportResult",
+    "PatientData",
+    "SkippedEntry",
+    "build_bundle",
+    "parse_bundle_json",
+    "read_bundle",
+    "validate_bundle",
+]
