@@ -1,4 +1,4 @@
-"""`crampwise export fhir` and `crampwise import fhir`: the Django side of the FHIR core."""
+"""`crampwise export fhir` and `crampwise import fhir`: the Django side of the pure FHIR core in interop/."""
 
 from __future__ import annotations
 
