@@ -1,0 +1,109 @@
+"""The trial's result in plain words, and what it cannot tell.
+
+Sentences are short and concrete (reading grade 8 or lower; a test measures it) and marked for
+translation. Numbers go in through named placeholders so translators can move them.
+"""
+
+from __future__ import annotations
+
+from crampwise.i18n import gettext as _
+from crampwise.i18n import ngettext
+
+from .analysis import RateRatioSummary, TrialAnalysis
+
+# The placebo arm of the magnesium trial went from 8.51 to 5.48 cramps a week (-36%): the size of
+# change that expectation and time alone can bring in a cramp trial.
+PLACEBO_SOURCE = "roguin-maor-2017"
+SOURCES = {
+    "roguin-maor-2017": (
+        "Roguin Maor N, Alperin M, Shturman E, et al. Effect of magnesium oxide supplementation on "
+        "nocturnal leg cramps: a randomized clinical trial. JAMA Intern Med. 2017;177(5):617-623. "
+        "PMID 28241153."
+    ),
+    "vohra-2015": (
+        "Vohra S, Shamseer L, Sampson M, et al. CONSORT extension for reporting N-of-1 trials "
+        "(CENT) 2015 Statement. BMJ. 2015;350:h1738."
+    ),
+}
+
+
+def percent_words(probability: float) -> str:
+    """82% / More than 99% / Less than 1%: a model is never certain, so never say 100%."""
+    if probability > 0.99:
+        return _("More than 99%")
+    if probability < 0.01:
+        return _("Less than 1%")
+    return _("%(percent)s%%") % {"percent": round(100 * probability)}
+
+
+def change_words(ratio: float) -> str:
+    if ratio < 0.995:
+        return _("%(percent)s%% fewer") % {"percent": round(100 * (1 - ratio))}
+    if ratio > 1.005:
+        return _("%(percent)s%% more") % {"percent": round(100 * (ratio - 1))}
+    return _("no change")
+
+
+def headline(summary: RateRatioSummary, remedy: str) -> str:
+    """'82% likely that stretching cuts your cramps by at least 20%.'"""
+    return _("%(chance)s likely that %(remedy)s cuts your cramps by at least %(cut)s%%.") % {
+        "chance": percent_words(summary.p_meaningful),
+        "remedy": remedy,
+        "cut": round(100 * (1 - summary.threshold)),
+    }
+
+
+def best_guess(ratio: float, remedy: str) -> str:
+    values = {"percent": round(100 * abs(1 - ratio)), "remedy": remedy}
+    if ratio < 0.995:
+        return _("Best guess: %(percent)s%% fewer cramps with %(remedy)s.") % values
+    if ratio > 1.005:
+        return _("Best guess: %(percent)s%% more cramps with %(remedy)s.") % values
+    return _("Best guess: about as many cramps with %(remedy)s as without.") % values
+
+
+def result_sentences(analysis: TrialAnalysis, remedy: str) -> list[str]:
+    rr = analysis.rate_ratio
+    sentences = [
+        headline(rr, remedy),
+        _("%(chance)s likely that %(remedy)s cuts your cramps at all.")
+        % {"chance": percent_words(rr.p_reduction), "remedy": remedy},
+        best_guess(rr.median, remedy),
+        _("The true change is likely between %(low)s and %(high)s.")
+        % {"low": change_words(rr.ci95[0]), "high": change_words(rr.ci95[1])},
+        ngettext(
+            "This rests on %(nights)s night.",
+            "This rests on %(nights)s nights.",
+            analysis.nights.used,
+        )
+        % {"nights": analysis.nights.used},
+    ]
+    return sentences
+
+
+def limits_sentences(blinded: bool) -> list[str]:
+    """What the result cannot tell. Cited: the placebo figure (Roguin Maor 2017)."""
+    sentences = []
+    if blinded:
+        sentences.append(
+            _(
+                "You did not know which nights were remedy nights, so hope or doubt should not explain this result."
+            )
+        )
+    else:
+        sentences.append(
+            _(
+                "You knew which nights were remedy nights. Just expecting help can cut cramps: in one "
+                "study, people on dummy pills had about a third fewer cramps. Part of this result may "
+                "come from that."
+            )
+        )
+    sentences.append(
+        _("This result is about you. It does not show what the remedy would do for someone else.")
+    )
+    sentences.append(
+        _(
+            "It does not show why you get cramps, and it does not show that the remedy is safe for you."
+        )
+    )
+    return sentences

@@ -1,0 +1,82 @@
+"""The result in plain words: the headline, the best guess, the limits, and how easy they read."""
+
+from __future__ import annotations
+
+import pytest
+import textstat
+
+from crampwise.trials.analysis import RateRatioSummary, analyze
+from crampwise.trials.power import recommend_weeks
+from crampwise.trials.wording import (
+    SOURCES,
+    best_guess,
+    change_words,
+    headline,
+    limits_sentences,
+    percent_words,
+    result_sentences,
+)
+
+from .factories import simulated_nights
+
+
+def _summary(p_meaningful: float, threshold: float = 0.8) -> RateRatioSummary:
+    return RateRatioSummary(0.7, (0.5, 0.95), -0.35, 0.2, 0.97, p_meaningful, threshold)
+
+
+def test_the_headline_reads_like_the_product_promise():
+    """'82% likely that stretching cuts your cramps by at least 20%.'"""
+    assert (
+        headline(_summary(0.82), "stretching")
+        == "82% likely that stretching cuts your cramps by at least 20%."
+    )
+    assert headline(_summary(0.5, 0.5), "magnesium").endswith("by at least 50%.")
+
+
+@pytest.mark.parametrize(
+    ("p", "words"), [(0.996, "More than 99%"), (0.004, "Less than 1%"), (0.5, "50%")]
+)
+def test_it_never_claims_certainty(p, words):
+    """Probabilities near 0 or 1 are said as 'less than 1%' or 'more than 99%'."""
+    assert percent_words(p) == words
+
+
+def test_changes_are_said_as_fewer_or_more():
+    """0.6 is '40% fewer', 1.25 is '25% more', 1.0 is 'no change'."""
+    assert change_words(0.6) == "40% fewer"
+    assert change_words(1.25) == "25% more"
+    assert change_words(1.0) == "no change"
+    assert (
+        best_guess(1.0, "stretching")
+        == "Best guess: about as many cramps with stretching as without."
+    )
+
+
+def test_the_sentences_state_the_result_and_its_range():
+    """The sentences carry the headline, the best guess, the interval and the nights."""
+    result = analyze(simulated_nights(21, rate_ratio=0.5))
+    sentences = result_sentences(result, "stretching")
+    assert sentences[0] == headline(result.rate_ratio, "stretching")
+    assert sentences[2].startswith("Best guess:")
+    assert "likely between" in sentences[3]
+    assert str(result.nights.used) in sentences[4]
+
+
+def test_unblinded_results_mention_expectation_effects_and_the_source_exists():
+    """Open-label trials warn about the placebo-sized change; the source is in SOURCES."""
+    text = " ".join(limits_sentences(blinded=False))
+    assert "dummy pills" in text and "third fewer" in text
+    assert "Roguin Maor" in SOURCES["roguin-maor-2017"]
+
+
+def test_patient_sentences_read_at_grade_8_or_lower(syllables_without_downloads):
+    """Every sentence a patient sees scores at most grade 8 (Flesch-Kincaid)."""
+    result = analyze(simulated_nights(22, rate_ratio=0.6))
+    texts = [
+        *result_sentences(result, "stretching"),
+        *limits_sentences(blinded=False),
+        *limits_sentences(blinded=True),
+        recommend_weeks(7, 0.5, remedy="stretching", trials=200).sentence,
+    ]
+    for text in texts:
+        assert textstat.flesch_kincaid_grade(text) <= 8, text
