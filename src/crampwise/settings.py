@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "crampwise.accounts",
     "crampwise.diary",
     "crampwise.guidance",
+    "crampwise.trials",
     "crampwise.api",
     "crampwise.clinician",
 ]

@@ -26,4 +26,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("crampwise.clinician.urls")),
     path("", include("crampwise.guidance.urls")),
+    path("", include("crampwise.trials.urls")),
 ]
