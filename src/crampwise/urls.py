@@ -3,6 +3,7 @@ from django.urls import include, path
 from crampwise.accounts import views as account_views
 from crampwise.api.urls import api
 from crampwise.diary import views
+from crampwise.insights import views as insight_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -22,6 +23,8 @@ urlpatterns = [
     path("export/nights.csv", views.export_csv, name="export_csv"),
     path("import/", views.import_csv, name="import_csv"),
     path("profile/", account_views.profile, name="profile"),
+    path("insights/", insight_views.dashboard, name="insights"),
+    path("insights/chart/<str:key>.svg", insight_views.chart, name="insight_chart"),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("", include("crampwise.clinician.urls")),

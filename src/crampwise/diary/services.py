@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count
@@ -14,6 +14,21 @@ from .csvformat import ParsedCsv, parse_csv, write_csv
 from .factors import BUILTIN_FACTORS
 from .models import CustomFactor, Episode, Medicine, Night
 from .nights import night_of
+
+
+def current_night(user) -> date:
+    """The night that is going on now, or that just ended, in the person's own time."""
+    profile = user.profile
+    return night_of(timezone.now(), profile.zone, profile.day_boundary)
+
+
+def last_night(user) -> date:
+    """The night a morning check-in is about: the one that ended this morning (or last morning, in the evening)."""
+    profile = user.profile
+    current = current_night(user)
+    if timezone.now().astimezone(profile.zone).time() >= profile.day_boundary:
+        return current - timedelta(days=1)
+    return current
 from .records import EpisodeRecord, FactorSpec, MedicineRecord, NightRecord
 
 

@@ -26,21 +26,8 @@ from .models import CustomFactor, Episode, Medicine, Night
 from .nights import morning_after, night_of
 
 
-def today_night(user) -> date:
-    """The night that is going on now, or that just ended, in the person's own time."""
-    profile = user.profile
-    return night_of(timezone.now(), profile.zone, profile.day_boundary)
-
-
-def last_night(user) -> date:
-    """The night a morning check-in is about: the one that ended this morning."""
-    profile = user.profile
-    local_now = timezone.now().astimezone(profile.zone)
-    current = night_of(timezone.now(), profile.zone, profile.day_boundary)
-    # In the evening, "last night" is the night that started yesterday evening.
-    if local_now.time() >= profile.day_boundary:
-        return current - timedelta(days=1)
-    return current
+today_night = services.current_night
+last_night = services.last_night
 
 
 @require_GET
