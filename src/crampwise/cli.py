@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from pathlib import Path
 
 import click
 
@@ -170,6 +171,43 @@ def import_csv(file: str, username: str, as_json: bool) -> None:
         sys.exit(1)
     if not as_json:
         click.echo(f"imported {len(result.nights)} nights into {username}")
+
+
+@main.command("backup")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, writable=True), help="Backup file to write.")
+def backup_command(out: str) -> None:
+    """Back up the whole database, consistently, while the server runs."""
+    setup_django()
+    from crampwise.backup import BackupError, backup  # noqa: PLC0415
+
+    with click.progressbar(length=1, label="Backing up", file=sys.stderr) as bar:
+        def progress(done: int, total: int) -> None:
+            bar.length = max(total, 1)
+            bar.update(done - bar.pos)
+
+        try:
+            engine = backup(Path(out), progress)
+        except BackupError as exc:
+            raise click.ClickException(str(exc)) from None
+    click.echo(f"wrote {engine} backup to {out}")
+
+
+@main.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore_command(file: str, yes: bool) -> None:
+    """Replace the database with a backup (stop the server first)."""
+    setup_django()
+    from crampwise.backup import BackupError, restore  # noqa: PLC0415
+
+    if not yes:
+        click.confirm("This replaces every diary in the database with the backup. Continue?", abort=True)
+    try:
+        engine = restore(Path(file))
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    migrate_quietly()  # a backup from an older version is brought up to date
+    click.echo(f"restored {engine} backup from {file}")
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
