@@ -25,7 +25,9 @@ def test_every_environment_setting_is_documented():
 
 
 def walk(group: click.Group, prefix: str = ""):
-    for name, command in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
         full = f"{prefix} {name}".strip()
         if isinstance(command, click.Group):
             yield from walk(command, full)

@@ -33,7 +33,51 @@ def get_user(username: str):
         raise click.ClickException(f"there is no user called {username!r}") from None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class FeatureGroup(click.Group):
+    """A group that also offers commands living beside their feature (FEATURE/cli.py).
+
+    They are imported only when asked for, so `crampwise --help` stays fast and a feature module
+    may import this one without an import cycle.
+    """
+
+    def __init__(self, *args, features: dict[str, tuple[str, str]] | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.features = features or {}
+
+    def _feature(self, name: str) -> click.Command | None:
+        if name not in self.features:
+            return None
+        import importlib  # noqa: PLC0415
+
+        module_name, attr = self.features[name]
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:
+                return None  # that feature has not landed
+            raise
+        command = getattr(module, attr, None)
+        return command if isinstance(command, click.Command) else None
+
+    def list_commands(self, ctx) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | {n for n in self.features if self._feature(n)})
+
+    def get_command(self, ctx, name):
+        return super().get_command(ctx, name) or self._feature(name)
+
+
+MAIN_FEATURES = {
+    "trial": ("crampwise.trials.cli", "trial"),
+    "assess": ("crampwise.guidance.cli", "assess"),
+    "insights": ("crampwise.insights.cli", "insights"),
+    "token": ("crampwise.api.cli", "token"),
+    "share": ("crampwise.clinician.cli", "share"),
+    "audit": ("crampwise.clinician.cli", "audit"),
+    "report": ("crampwise.clinician.cli", "report"),
+}
+
+
+@click.group(cls=FeatureGroup, features=MAIN_FEATURES, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="crampwise")
 def main() -> None:
     """crampwise: a night diary, insights and personal trials for nocturnal leg cramps."""
@@ -115,7 +159,7 @@ def demo(username: str, password: str | None, nights: int, seed: int, time_zone:
     click.echo(f"{verb} {account.username} with {nights} nights (password: {password if created else 'unchanged'})")
 
 
-@main.group("export")
+@main.group("export", cls=FeatureGroup, features={"fhir": ("crampwise.diary.fhir_commands", "export_fhir")})
 def export_group() -> None:
     """Export a diary."""
 
@@ -137,7 +181,7 @@ def export_csv(username: str, out: str | None) -> None:
         click.echo(text, nl=False)
 
 
-@main.group("import")
+@main.group("import", cls=FeatureGroup, features={"fhir": ("crampwise.diary.fhir_commands", "import_fhir")})
 def import_group() -> None:
     """Import into a diary."""
 
@@ -219,41 +263,6 @@ def manage(args: tuple[str, ...]) -> None:
 
     execute_from_command_line(["crampwise manage", *args])
 
-
-# Commands that live beside their feature (each a click command or group in FEATURE/cli.py).
-FEATURE_COMMANDS = (
-    ("crampwise.trials.cli", "trial"),
-    ("crampwise.guidance.cli", "assess"),
-    ("crampwise.insights.cli", "insights"),
-    ("crampwise.diary.fhir_commands", "export_fhir"),
-    ("crampwise.diary.fhir_commands", "import_fhir"),
-    ("crampwise.api.cli", "token"),
-    ("crampwise.clinician.cli", "share"),
-    ("crampwise.clinician.cli", "audit"),
-    ("crampwise.clinician.cli", "report"),
-)
-
-
-def _register_feature_commands() -> None:
-    import importlib  # noqa: PLC0415
-
-    for module_name, attr in FEATURE_COMMANDS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name == module_name:
-                continue  # that feature has not landed yet
-            raise
-        command = getattr(module, attr, None)
-        if not isinstance(command, click.Command):
-            continue
-        if attr in ("export_fhir", "import_fhir"):
-            (export_group if attr == "export_fhir" else import_group).add_command(command, "fhir")
-        else:
-            main.add_command(command)
-
-
-_register_feature_commands()
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "django_htmx",
     "template_partials",
+    "ninja",
     "crampwise.accounts",
     "crampwise.diary",
     "crampwise.guidance",
@@ -160,6 +161,10 @@ CONTENT_SECURITY_POLICY = {
         "worker-src": ["'self'"],
     }
 }
+
+# REST API throttling (docs/api.md, "Throttling").
+API_RATE_PER_TOKEN = env.env_str("API_RATE_PER_TOKEN", "300/min")
+API_RATE_PER_IP = env.env_str("API_RATE_PER_IP", "600/min")
 
 LOG_LEVEL = env.env_str("LOG_LEVEL", "INFO")
 LOGGING = {

@@ -20,6 +20,7 @@ DJANGO_SIDE = {
     "forms.py",
     "api.py",
     "migrations",
+    "templatetags",
 }
 
 

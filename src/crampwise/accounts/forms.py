@@ -34,3 +34,19 @@ class ProfileForm(forms.ModelForm):
         if year is not None and not 1900 <= year <= date.today().year:
             raise forms.ValidationError(_("Please enter a year between 1900 and this year."))
         return year
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password, to confirm"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("That is not your password. Nothing was deleted."))
+        return password

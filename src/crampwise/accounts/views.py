@@ -20,3 +20,35 @@ def profile(request):
     else:
         form = ProfileForm(instance=profile)
     return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_required
+def export_account(request):
+    from django.http import HttpResponse  # noqa: PLC0415
+    from django.utils import timezone  # noqa: PLC0415
+
+    from .data_export import account_zip  # noqa: PLC0415
+
+    response = HttpResponse(account_zip(request.user), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="crampwise-{timezone.localdate().isoformat()}.zip"'
+    return response
+
+
+@login_required
+def delete_account(request):
+    from django.contrib.auth import logout  # noqa: PLC0415
+
+    from .forms import DeleteAccountForm  # noqa: PLC0415
+
+    if request.method == "POST":
+        form = DeleteAccountForm(request.POST, user=request.user)
+        if form.is_valid():
+            user = request.user
+            logout(request)
+            # Every row that belongs to the person goes with the account (foreign keys cascade).
+            user.delete()
+            messages.success(request, _("Your account and all your diary entries are deleted."))
+            return redirect("home")
+    else:
+        form = DeleteAccountForm(user=request.user)
+    return render(request, "accounts/delete.html", {"form": form})

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from crampwise.guidance.models import checklist_initial
+
 from . import services
 from .forms import (
     CheckinForm,
@@ -181,6 +183,8 @@ def checkin_initial(user, the_night, stored, episodes, medicines) -> dict:
         Night.objects.filter(user=user, night__lt=the_night, checked_in_at__isnull=False).order_by("-night").first()
     )
     initial = initial_from_night(previous, names) if previous else {}
+    # Last evening's checklist (stretched, fluids, shoes) is fresher than the previous night's answers.
+    initial.update(checklist_initial(user, the_night))
     if episodes:
         n = len(episodes)
         initial["cramps"] = str(n) if n < 5 else "5+"

@@ -2,4 +2,22 @@
 
 from __future__ import annotations
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("assessment/", views.assessment, name="assessment"),
+    path("assessment/<uuid:assessment_id>/", views.assessment_result, name="assessment_result"),
+    path(
+        "assessment/<uuid:assessment_id>/delete/",
+        views.assessment_delete,
+        name="assessment_delete",
+    ),
+    path("learn/", views.learn_index, name="learn"),
+    # Fixed pages before the slug, so "remedies" and "sources" are never read as section slugs.
+    path("learn/remedies/", views.learn_remedies, name="learn_remedies"),
+    path("learn/sources/", views.learn_sources, name="learn_sources"),
+    path("learn/<slug:slug>/", views.learn_section, name="learn_section"),
+    path("tonight/", views.tonight, name="tonight"),
+]
