@@ -2,12 +2,15 @@ from django.urls import include, path
 
 from crampwise.accounts import views as account_views
 from crampwise.api.urls import api
-from crampwise.diary import views
+from crampwise.diary import pwa, views
 from crampwise.insights import views as insight_views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("offline/", pwa.offline, name="offline"),
     path("night/cramp/", views.cramp_now, name="cramp_now"),
     path("night/episode/<uuid:episode_id>/", views.episode, name="episode"),
     path("night/episode/<uuid:episode_id>/delete/", views.episode_delete, name="episode_delete"),
