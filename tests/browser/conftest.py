@@ -56,6 +56,8 @@ def check_a11y(axe):
     """Run axe on the current page and fail with the rule ids and targets of any violation."""
 
     def run(page, label: str = "") -> None:
+        # Judge the finished page: before its stylesheets load, every link is small and unspaced.
+        page.wait_for_load_state("load")
         result = axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
         violations = result.response["violations"]
         details = [
