@@ -9,8 +9,10 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crampwise.guidance.models import checklist_initial
@@ -208,6 +210,10 @@ def history(request):
         return HttpResponseBadRequest(_("Year and month must be numbers."))
     last = date(year, month, calendar.monthrange(year, month)[1])
     nights = {n.night: n for n in Night.objects.filter(user=user, night__range=(first, last))}
+    # Labels and links are made here rather than per cell in the template: the month view is the
+    # most-visited page after the night log, and template tags per cell cost more than the query.
+    edit_base = reverse("night", args=["2000-01-01"]).replace("2000-01-01", "{}")
+    not_recorded, no_cramps = _("not recorded"), _("no cramps")
     weeks = []
     for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
         row = []
@@ -215,16 +221,18 @@ def history(request):
             n = nights.get(day)
             count = n.cramps if n else None
             if day.month != month:
-                state = "outside"
+                state, text = "outside", ""
             elif day > today:
-                state = "future"
+                state, text = "future", ""
             elif count is None:
-                state = "missing"
+                state, text = "missing", not_recorded
             elif count == 0:
-                state = "free"
+                state, text = "free", no_cramps
             else:
                 state = "cramps"
-            row.append({"date": day, "state": state, "count": count})
+                text = ngettext("%(n)s cramp", "%(n)s cramps", count) % {"n": count}
+            href = edit_base.format(day.isoformat()) if state not in ("outside", "future") else ""
+            row.append({"day": day.day, "state": state, "text": text, "href": href})
         weeks.append(row)
     recorded = [n for n in nights.values() if n.cramps is not None]
     prev_month = (first - timedelta(days=1)).replace(day=1)
