@@ -28,6 +28,8 @@ def run(host: str, port: int, workers: int) -> None:
         "worker_class": "gthread",
         "threads": 4,
         "accesslog": "-",
+        # Share-link URLs carry their token: the access log writes them with the token blanked.
+        "logger_class": "crampwise.clinician.logs.RedactingGunicornLogger",
         "errorlog": "-",
         "timeout": 60,
         "graceful_timeout": 10,

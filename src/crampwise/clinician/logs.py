@@ -1,0 +1,44 @@
+"""Keep share-link tokens out of server logs.
+
+A share link's token is in its path (/s/<token>/), and a token in a log file is a working key to a
+patient's report for whoever can read the logs. Django's own 404 logging is avoided in the views;
+the HTTP server's access log needs this: a gunicorn logger class that writes "/s/[token]/" instead.
+Wire it with ``"logger_class": "crampwise.clinician.logs.RedactingGunicornLogger"`` in the
+gunicorn options (crampwise/server.py), or attach ``RedactShareTokens`` to another logger.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+
+from gunicorn.glogging import Logger as GunicornLogger
+
+# Paths under /s/ carry a token; also %2F-encoded or in a Referer header, the same shape.
+_TOKEN_PATH = re.compile(r"(/s/)[A-Za-z0-9_\-]{8,}")
+
+
+def redact(text: str) -> str:
+    return _TOKEN_PATH.sub(r"\1[token]", text)
+
+
+class RedactingGunicornLogger(GunicornLogger):
+    """gunicorn's logger, with every access-log field that may hold a path redacted."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        return {key: redact(value) if isinstance(value, str) else value for key, value in atoms.items()}
+
+
+class RedactShareTokens(logging.Filter):
+    """A logging filter for any logger whose messages may include a request path."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = redact(record.msg)
+        if isinstance(record.args, Mapping):
+            record.args = {k: redact(v) if isinstance(v, str) else v for k, v in record.args.items()}
+        elif isinstance(record.args, tuple):
+            record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
+        return True
