@@ -44,7 +44,8 @@ def test_the_export_zip_holds_the_csv_and_a_fhir_bundle(owner_client, full_diary
     response = owner_client.get(reverse("account_export"))
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(response.content))
-    assert {"nights.csv", "fhir-bundle.json", "README.txt"} <= set(archive.namelist())
+    assert {"nights.csv", "fhir-bundle.json", "report.pdf", "README.txt"} <= set(archive.namelist())
+    assert archive.read("report.pdf").startswith(b"%PDF")
     assert "2026-11-01,2," in archive.read("nights.csv").decode()
     assert json.loads(archive.read("fhir-bundle.json"))["resourceType"] == "Bundle"
 

@@ -35,8 +35,10 @@ def account_zip(user) -> bytes:
 
 
 def _report_pdf(user) -> bytes | None:
-    try:
-        from crampwise.clinician.report_pdf import report_pdf_for_user  # noqa: PLC0415
-    except ImportError:
+    """The doctor's report of the last 12 weeks, or None for a diary with nothing to report."""
+    from crampwise.clinician.loading import load_report  # noqa: PLC0415
+    from crampwise.clinician.report_pdf import render_pdf  # noqa: PLC0415
+
+    if not services.load_nights(user):
         return None
-    return report_pdf_for_user(user)
+    return render_pdf(load_report(user))
