@@ -95,7 +95,7 @@ def test_sign_up_log_a_cramp_check_in_and_export(live_server, page, check_a11y, 
 
 
 def test_the_keyboard_alone_can_log_a_cramp(live_server, page, django_user_model):
-    """Tab to “Cramp now” and press Enter: the cramp is stored."""
+    """Skip link, Tab to “Cramp now”, Enter: the cramp is stored."""
     from tests.conftest import PASSWORD as pw  # noqa: PLC0415
     from tests.conftest import make_user
 
@@ -105,12 +105,16 @@ def test_the_keyboard_alone_can_log_a_cramp(live_server, page, django_user_model
     page.locator("#id_password").fill(pw)
     page.keyboard.press("Enter")
     page.wait_for_url(live_server.url + "/")
-    for _ in range(12):
+    # The skip link is the first stop; from the content, "Cramp now" is the next one.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to content"
+    page.keyboard.press("Enter")
+    for _ in range(3):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.textContent.trim()") == "Cramp now":
             break
     else:
-        pytest.fail("Tab never reached the Cramp now button")
+        pytest.fail("Tab never reached the Cramp now button after the skip link")
     page.keyboard.press("Enter")
     page.get_by_role("heading", name="Cramp logged").wait_for()
     assert Episode.objects.filter(user__username="kb").count() == 1

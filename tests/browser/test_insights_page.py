@@ -21,6 +21,7 @@ def test_the_dashboard_is_accessible_with_a_year_of_nights(live_server, page, ch
     page.wait_for_url(live_server.url + "/")
     page.get_by_role("link", name="Insights").click()
     page.get_by_role("heading", name="Insights", level=1).wait_for()
+    page.wait_for_load_state("load")  # images included
     images = page.locator("img.chart")
     assert images.count() == 3
     for i in range(3):

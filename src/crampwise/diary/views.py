@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crampwise.guidance.models import checklist_initial
+from crampwise.trials.services import adherence_form, save_adherence, tonight_for
 
 from . import services
 from .forms import (
@@ -64,6 +65,7 @@ def home(request):
         "open_episode": open_episode,
         "tonight_episodes": tonight_episodes,
         "new_episode_id": uuid.uuid4(),
+        "trial_tonight": tonight_for(user),
     })
 
 
@@ -152,8 +154,11 @@ def checkin(request, night: str | None = None):
         # The POST path is the hot one (every morning, every user): count, don't load, the episodes.
         logged = Episode.objects.filter(user=user, night=the_night).count()
         form = CheckinForm(request.POST, custom_factors=custom, medicines=medicines, min_cramps=logged)
-        if form.is_valid():
+        trial_form = adherence_form(user, the_night, data=request.POST)
+        if form.is_valid() and (trial_form is None or trial_form.is_valid()):
             services.save_night(user, the_night, episode_count=logged, **form.night_fields())
+            if trial_form is not None:
+                save_adherence(user, the_night, trial_form.cleaned_data["followed"])
             messages.success(request, _("Thank you. The night of %(night)s is saved.") % {
                 "night": the_night.strftime("%a %d %b")})
             return redirect("history" if night else "home")
@@ -163,9 +168,10 @@ def checkin(request, night: str | None = None):
         episodes = list(Episode.objects.filter(user=user, night=the_night))
         form = CheckinForm(initial=checkin_initial(user, the_night, stored, episodes, medicines),
                            custom_factors=custom, medicines=medicines, min_cramps=len(episodes))
+        trial_form = adherence_form(user, the_night)
     return render(request, "diary/checkin.html", {
         "form": form, "night": the_night, "morning": morning_after(the_night),
-        "stored": stored, "episodes": episodes, "editing": night is not None,
+        "stored": stored, "episodes": episodes, "editing": night is not None, "trial_form": trial_form,
     })
 
 
