@@ -127,6 +127,10 @@ def _check_bundle(value: Any) -> dict[str, Any]:
     return dict(value)
 
 
+# What a wrongly typed value inside a resource raises in the readers (e.g. a number where a list is due).
+MALFORMED = (TypeError, AttributeError, KeyError, IndexError, ValueError)
+
+
 def read_bundle(
     bundle: Mapping[str, Any] | str | bytes, *, time_zone: str | None = None
 ) -> ImportResult:
@@ -168,6 +172,10 @@ class _Reader:
                 self._skip(
                     index, str(resource.get("resourceType") or ""), str(exc), entry, resource
                 )
+            except MALFORMED as exc:
+                # A value of the wrong JSON type deep inside one resource (another app's bug, or
+                # a damaged file) spoils that entry only: it is skipped with the reason, never a crash.
+                self._skip(index, str(resource.get("resourceType") or ""), f"not well-formed FHIR ({exc})")
         self._finish()
         return self.result
 
@@ -181,8 +189,11 @@ class _Reader:
             if not isinstance(resource, Mapping):
                 continue
             if resource.get("resourceType") == "Patient" and patient_index is None:
-                self.patient = read_patient(resource)
                 patient_index = index
+                try:
+                    self.patient = read_patient(resource)
+                except MALFORMED as exc:
+                    self.result.skipped.append(SkippedEntry(index, "Patient", f"not well-formed FHIR ({exc})"))
             elif resource.get("resourceType") == "Questionnaire" and is_our_questionnaire(resource):
                 questionnaire = resource
         self.repeats = repeating_link_ids(questionnaire)
