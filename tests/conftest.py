@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 
 import pytest
 
@@ -52,3 +53,27 @@ def clinician(django_user_model):
 def owner_client(client, owner):
     client.force_login(owner)
     return client
+
+
+CHROMIUM = os.environ.get("CRAMPWISE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+
+
+# One Chromium for the whole run: Playwright's sync API cannot start a second instance while the
+# first one's event loop is alive, so every browser test (in any folder) shares this one.
+@pytest.fixture(scope="session")
+def browser():
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield instance
+        instance.close()
+
+

@@ -18,16 +18,10 @@ CHROMIUM = os.environ.get("CRAMPWISE_CHROMIUM") or shutil.which("chromium") or "
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright  # noqa: PLC0415
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        yield browser
-        browser.close()
+@pytest.fixture
+def chromium(browser):
+    """The run's shared Chromium (tests/conftest.py)."""
+    return browser
 
 
 def check(page, label: str) -> None:
