@@ -29,14 +29,15 @@ def test_the_harmful_count_factor_is_called_worse_in_most_diaries():
 
 
 def test_the_helpful_habit_is_called_better_in_most_diaries():
-    """Stretching at 0.5x is called better in at least 65% of one-year diaries at 4 a week.
+    """Stretching at 0.5x is called better in at least 70% of one-year diaries at 4 a week.
 
     The issue asked for 80%. At 4 cramps a week with negative binomial nights (k=1.5) the log rate
-    ratio cannot be estimated better than about +-0.24 (one SE), so even a test that knew its SE
-    exactly and ignored the other factors would reach only ~80%; with the 10% false discovery rate
-    over 8 factors we measure 72-75% (benchmarks/insights_accuracy.py, docs/insights.md).
+    ratio cannot be estimated better than about +-0.22 (one SE) even in the joint model, which
+    removes the other factors' variation; with t-based intervals and the 10% false discovery rate
+    over 8 factors we measure 76% over 1,000 diaries (75% on these 100; the one-factor-at-a-time
+    models gave 72%). See benchmarks/insights_accuracy.py and docs/insights.md.
     """
-    assert _accuracy().call_rate("stretched") >= 0.65
+    assert _accuracy().call_rate("stretched") >= 0.70
 
 
 def test_with_more_cramps_the_helpful_habit_is_called_in_80_percent():
@@ -157,3 +158,55 @@ def test_q_values_match_benjamini_hochberg():
 
     p = [0.001, 0.04, 0.03, 0.2, 0.5, 0.012]
     assert q_values(p) == pytest.approx(list(multipletests(p, method="fdr_bh")[1]))
+
+
+def test_duplicate_opposite_and_constant_factors_do_not_break_the_joint_model():
+    """A copy of a factor, its opposite, a rescaled count and an always-yes factor: no crash, and
+    the copies get the same verdict as the original (the data cannot tell them apart)."""
+    rng = np.random.default_rng(1)
+    n = 300
+    a = (rng.random(n) < 0.4).astype(float)
+    units = rng.integers(0, 4, n).astype(float)
+    cramps = rng.poisson(np.where(a > 0, 0.3, 0.7))
+    values = {
+        "a": list(a),
+        "copy": list(a),
+        "opposite": list(1 - a),
+        "always": [1.0] * n,
+        "units": list(units),
+        "units_x2": list(2 * units + 1),
+        "b": [float(x) for x in rng.random(n) < 0.3],
+    }
+    specs = [FactorSpec(k, "count" if k.startswith("units") else "yes_no", k) for k in values]
+    rows = {
+        r["name"]: r
+        for r in analyse_factors(
+            NightTable.from_records(_diary(n, cramps, values), START + timedelta(days=n)), specs
+        )
+    }
+    assert rows["a"]["verdict"] == rows["copy"]["verdict"] == "better"
+    assert rows["opposite"]["verdict"] == "worse"
+    assert rows["a"]["rate_ratio"] == pytest.approx(1 / rows["opposite"]["rate_ratio"], rel=0.05)
+    assert rows["always"]["verdict"] == "not_enough_data"
+    for name in ("units", "units_x2", "b"):
+        assert rows[name]["verdict"] == "no_clear_link", name
+        assert rows[name]["ci95"][0] < 1 < rows[name]["ci95"][1]
+
+
+def test_each_factor_is_adjusted_for_the_others():
+    """A factor with no effect of its own that tends to come with a harmful one is not blamed
+    once both are in the model."""
+    rng = np.random.default_rng(7)
+    n = 400
+    wine = rng.random(n) < 0.4
+    late = np.where(rng.random(n) < 0.8, wine, rng.random(n) < 0.4)  # mostly with wine
+    cramps = rng.poisson(np.where(wine, 1.2, 0.4))
+    rows = analyse_factors(
+        NightTable.from_records(
+            _diary(n, cramps, {"wine": [float(x) for x in wine], "late": [float(x) for x in late]}),
+            START + timedelta(days=n),
+        ),
+        [FactorSpec("wine", "yes_no", "Wine"), FactorSpec("late", "yes_no", "Late dinner")],
+    )
+    assert rows[0]["verdict"] == "worse"
+    assert rows[1]["verdict"] == "no_clear_link"

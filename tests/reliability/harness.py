@@ -47,7 +47,10 @@ acked = json.load(open(sys.argv[1]))
 have_eps = set(str(x) for x in Episode.objects.values_list("id", flat=True))
 missing_eps = [e for e in acked["episodes"] if e not in have_eps]
 nights = {(n.user.username, n.night.isoformat()): n.reported_cramps for n in Night.objects.select_related("user")}
-wrong_nights = [k for k, v in acked["nights"].items() if nights.get(tuple(k.split("|"))) != v]
+# A write sent after the last acknowledged one may have landed without its answer (the server was
+# killed in between): the stored value must be the acknowledged one or one of those later tries.
+wrong_nights = [k for k, v in acked["nights"].items()
+                if nights.get(tuple(k.split("|"))) not in [v, *acked["unanswered"].get(k, [])]]
 integrity = "ok"
 if connection.vendor == "sqlite":
     with connection.cursor() as c:
@@ -117,9 +120,10 @@ class Tally:
     other_errors: list = field(default_factory=list)
     episodes: list = field(default_factory=list)
     nights: dict = field(default_factory=dict)  # "user|night" -> cramps last acknowledged
+    unanswered: dict = field(default_factory=dict)  # "user|night" -> values sent since, without an answer
 
     def to_json(self) -> dict:
-        return {"episodes": self.episodes, "nights": self.nights}
+        return {"episodes": self.episodes, "nights": self.nights, "unanswered": self.unanswered}
 
 
 def client_loop(port: int, index: int, token: str, stop_at: float, tally: Tally, stop_event: threading.Event) -> None:
@@ -137,6 +141,8 @@ def client_loop(port: int, index: int, token: str, stop_at: float, tally: Tally,
             night = (date(2025, 1, 1) + timedelta(days=n % 300)).isoformat()
             cramps = n % 7
             method, path, body = "PUT", f"/api/v1/nights/{night}", {"cramps": cramps}
+            with tally.lock:
+                tally.unanswered.setdefault(f"{username}|{night}", []).append(cramps)
         try:
             conn.request(method, path, json.dumps(body), headers)
             response = conn.getresponse()
@@ -158,6 +164,7 @@ def client_loop(port: int, index: int, token: str, stop_at: float, tally: Tally,
                     tally.episodes.append(episode_id)
                 else:
                     tally.nights[f"{username}|{night}"] = cramps
+                    tally.unanswered[f"{username}|{night}"] = []
             elif len(tally.other_errors) < 20:
                 tally.other_errors.append((response.status, text[:200]))
 

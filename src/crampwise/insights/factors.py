@@ -1,8 +1,9 @@
 """Which daily factors go with worse or better nights, with honest uncertainty.
 
-One model per factor: log(cramp rate) = smooth time trend + b * factor, fitted to the recorded
-nights that have a value for that factor (a blank value drops the night from that factor's model
-only). exp(b) is the rate ratio: nights with vs without a yes/no factor, or per extra unit of a
+One joint model for all factors: log(cramp rate) = smooth time trend + sum of b_j * factor_j, so
+each factor is adjusted for the others (still an association, not a cause). A blank value is
+filled with the factor's mean plus a column marking blank nights, so it costs no night for the
+other factors (see _fit_joint). exp(b) is the rate ratio: nights with vs without a yes/no factor, or per extra unit of a
 count factor. Its interval uses the EWC long-run variance (see poisson_model), so over-dispersion,
 drift and runs of similar nights do not make it falsely narrow. Across factors, Benjamini-Hochberg
 q-values guard against the many-tests trap.
@@ -36,6 +37,11 @@ FDR_Q = 0.10
 # ratio per SD of the factor): it only matters when a factor perfectly separates the nights.
 _FACTOR_PRIOR_SD = 2.0
 _TREND_RIDGE = 1e-6
+# A factor whose values (after the trend) are this close to a mix of the factors before it cannot
+# be told apart from them in one model (e.g. two tags always logged together).
+_ALIASED_R2 = 0.999
+# False restores the earlier one-model-per-factor analysis (kept for comparison in simulation).
+JOINT_MODEL = True
 
 VERDICTS = ("worse", "better", "no_clear_link", "not_enough_data")
 
@@ -50,8 +56,11 @@ def analyse_factors(table: NightTable, specs: Sequence[FactorSpec]) -> list[dict
         y = table.cramps
         # The trend-only fit is the starting point of every factor's fit: a few steps then suffice.
         base = fit_poisson(trend, y, penalty=np.full(trend.shape[1], _TREND_RIDGE))
-        for r in tested:
-            _fit_factor(r, table, trend, y, base.mu)
+        if JOINT_MODEL:
+            _fit_joint(tested, table, trend, y, base.mu)
+        else:
+            for r in tested:
+                _fit_factor(r, table, trend, y, base.mu)
     tested = [r for r in rows if r["p_value"] is not None]
     for r, q in zip(tested, q_values([r["p_value"] for r in tested]), strict=True):
         r["q_value"] = q
@@ -95,6 +104,74 @@ def _enough_on_each_side(v: np.ndarray, kind: str) -> bool:
         if high == 0:
             low, high = int((v < middle).sum()), int((v >= middle).sum())
     return min(low, high) >= MIN_NIGHTS_EACH_SIDE
+
+
+def _fit_joint(
+    rows: list[dict], table: NightTable, trend: np.ndarray, y: np.ndarray, base_mu: np.ndarray
+) -> None:
+    """All testable factors in one model, so each is adjusted for the others and the trend.
+
+    A blank value is filled with that factor's mean over the nights that have one, and a column
+    marks the blank nights (one column per distinct pattern of blanks), so the factor's effect is
+    still learnt only from nights with a value and no night is dropped. A factor that the other
+    columns reproduce almost exactly (R^2 > 0.999: a duplicate, an opposite, a rescaled count)
+    cannot be separated from them; the last such factor in the list is taken out and judged on
+    its own with the trend, as if it were the only factor, until none is left.
+    """
+    n = y.size
+    k = trend.shape[1]
+    candidates: list[tuple[dict, np.ndarray, float, np.ndarray]] = []
+    for r in rows:
+        values = r["_values"]
+        known = ~np.isnan(values)
+        v = values[known]
+        sd = float(v.std())
+        if sd == 0:
+            r.pop("_model_nights")
+            continue
+        col = np.zeros(n)
+        col[known] = (v - v.mean()) / sd
+        candidates.append((r, col, sd, ~known))
+    alone: list[dict] = []
+    while True:
+        blanks: dict[bytes, np.ndarray] = {}
+        for _r, _c, _s, blank in candidates:
+            if blank.any():
+                blanks.setdefault(blank.tobytes(), blank)
+        indicators = []
+        for mask in blanks.values():
+            share = float(mask.mean())
+            indicators.append((mask - share) / math.sqrt(share * (1 - share)))
+        x = np.column_stack([trend, *(c[1] for c in candidates), *indicators])
+        if not candidates:
+            break
+        gram = x.T @ x
+        gram[np.diag_indices_from(gram)] += 1e-10 * float(np.trace(gram)) / gram.shape[0]
+        inv_diag = np.diag(np.linalg.pinv(gram, hermitian=True))
+        # Share of each factor column that no other column reproduces: 1 / (x'x [(X'X)^-1]_jj).
+        unique = 1.0 / (np.diag(gram)[k : k + len(candidates)] * inv_diag[k : k + len(candidates)])
+        aliased = np.flatnonzero(unique < 1 - _ALIASED_R2)
+        if aliased.size == 0:
+            break
+        alone.append(candidates.pop(int(aliased[-1]))[0])
+    if candidates:
+        penalty = np.full(x.shape[1], _TREND_RIDGE)
+        penalty[k:] = 1 / _FACTOR_PRIOR_SD**2
+        fit = fit_poisson(x, y, penalty=penalty, start_mu=base_mu)
+        for i, (r, _col, sd, _blank) in enumerate(candidates):
+            r.pop("_model_nights")
+            _store(r, robust_coefficient(fit, x, y, table.day, k + i, table.span_days), sd)
+    for r in alone:
+        _fit_factor(r, table, trend, y, base_mu)
+
+
+def _store(r: dict, est, sd: float) -> None:
+    if not math.isfinite(est.se) or est.se <= 0:
+        return
+    low, high = est.ci()
+    r["rate_ratio"] = math.exp(est.estimate / sd)
+    r["ci95"] = (math.exp(low / sd), math.exp(high / sd))
+    r["p_value"] = est.p_value
 
 
 def _fit_factor(
