@@ -27,14 +27,10 @@ MAX_RANGE_NIGHTS = 3 * 366  # a longer report is a data export, not something to
 
 
 def last_night(user, now: datetime | None = None) -> date:
-    """The latest night that is over (or under way after midnight), in the person's own time."""
-    profile = user.profile
-    now = now or timezone.now()
-    current = night_of(now, profile.zone, profile.day_boundary)
-    # In the afternoon and evening, tonight has not happened yet: the last night is yesterday's.
-    if now.astimezone(profile.zone).time() >= profile.day_boundary:
-        return current - timedelta(days=1)
-    return current
+    """The latest night that is over (the diary's one rule for it)."""
+    from crampwise.diary.services import last_night as diary_last_night  # noqa: PLC0415
+
+    return diary_last_night(user, now)
 
 
 def resolve_range(user, start: date | None, end: date | None, now: datetime | None = None) -> tuple[date, date]:

@@ -16,17 +16,19 @@ from .models import CustomFactor, Episode, Medicine, Night
 from .nights import night_of
 
 
-def current_night(user) -> date:
+def current_night(user, now: datetime | None = None) -> date:
     """The night that is going on now, or that just ended, in the person's own time."""
     profile = user.profile
-    return night_of(timezone.now(), profile.zone, profile.day_boundary)
+    return night_of(now or timezone.now(), profile.zone, profile.day_boundary)
 
 
-def last_night(user) -> date:
-    """The night a morning check-in is about: the one that ended this morning (or last morning, in the evening)."""
+def last_night(user, now: datetime | None = None) -> date:
+    """The latest night that is over: the one a morning check-in is about (in the evening, last night)."""
     profile = user.profile
-    current = current_night(user)
-    if timezone.now().astimezone(profile.zone).time() >= profile.day_boundary:
+    now = now or timezone.now()
+    current = current_night(user, now)
+    # From the day boundary on, tonight has not happened yet: the last night is yesterday's.
+    if now.astimezone(profile.zone).time() >= profile.day_boundary:
         return current - timedelta(days=1)
     return current
 from .records import EpisodeRecord, FactorSpec, MedicineRecord, NightRecord
