@@ -16,8 +16,8 @@ PURE_PACKAGES = ("diary", "insights", "trials", "guidance", "knowledge", "intero
 ADAPTER_NAMES = {
     "models", "views", "forms", "urls", "web_urls", "admin", "apps", "signals", "services", "context",
     "adapter", "backends", "cli", "demo_loader", "api", "loading", "tasks", "middleware", "access",
-    "audit", "decorators", "exports", "backup", "templatetags", "management", "migrations", "checks",
-    "tokens", "sharing", "grants", "pdf_views", "report_views", "web", "templates", "fhir_commands", "pwa", "data_export",
+    "audit", "backup", "templatetags", "management", "migrations", "checks",
+    "tokens", "templates", "fhir_commands", "pwa", "data_export",
 }
 
 

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .forms import ProfileForm
+from .data_export import account_zip
+from .forms import DeleteAccountForm, ProfileForm
 
 
 @login_required
@@ -24,11 +28,6 @@ def profile(request):
 
 @login_required
 def export_account(request):
-    from django.http import HttpResponse  # noqa: PLC0415
-    from django.utils import timezone  # noqa: PLC0415
-
-    from .data_export import account_zip  # noqa: PLC0415
-
     response = HttpResponse(account_zip(request.user), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="crampwise-{timezone.localdate().isoformat()}.zip"'
     return response
@@ -36,10 +35,6 @@ def export_account(request):
 
 @login_required
 def delete_account(request):
-    from django.contrib.auth import logout  # noqa: PLC0415
-
-    from .forms import DeleteAccountForm  # noqa: PLC0415
-
     if request.method == "POST":
         form = DeleteAccountForm(request.POST, user=request.user)
         if form.is_valid():

@@ -10,7 +10,7 @@ features offer ``crampwise.guidance.services.latest_assessment(user)`` or
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from django.apps import apps
@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crampwise.diary import services as diary
-from crampwise.diary.nights import night_of
 
 from . import optional
 from .report_content import build_report, default_range

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import timedelta
 
 import click
 
@@ -42,13 +43,13 @@ def store_import(user, result) -> dict:
         known = set(Episode.objects.filter(user=user).values_list("started_at", flat=True))
         new_episodes = [
             Episode(user=user, night=e.night, started_at=e.started_at,
-                    ended_at=(None if e.duration_seconds is None else e.started_at + _seconds(e.duration_seconds)),
+                    ended_at=(None if e.duration_seconds is None else e.started_at + timedelta(seconds=e.duration_seconds)),
                     muscle=e.muscle or "", side=e.side or "", pain=e.pain, reliefs=list(e.reliefs))
             for e in result.episodes if e.started_at not in known
         ]
         Episode.objects.bulk_create(new_episodes)
         for night in {e.night for e in new_episodes}:
-            services._sync_episode_count(user, night)
+            services.sync_episode_count(user, night)
         have = set(Medicine.objects.filter(user=user).values_list("name", "started"))
         new_medicines = [
             Medicine(user=user, name=m.name, dose=m.dose, started=m.started, stopped=m.stopped, purpose=m.purpose)
@@ -57,12 +58,6 @@ def store_import(user, result) -> dict:
         Medicine.objects.bulk_create(new_medicines)
     return {"nights": len(result.nights), "episodes": len(new_episodes), "medicines": len(new_medicines),
             "skipped": [{"entry": s.index, "resource": s.resource_type, "reason": s.reason} for s in result.skipped]}
-
-
-def _seconds(n: int):
-    from datetime import timedelta  # noqa: PLC0415
-
-    return timedelta(seconds=n)
 
 
 @click.command("fhir")

@@ -14,6 +14,7 @@ from .csvformat import ParsedCsv, parse_csv, write_csv
 from .factors import BUILTIN_FACTORS
 from .models import CustomFactor, Episode, Medicine, Night
 from .nights import night_of
+from .records import EpisodeRecord, FactorSpec, MedicineRecord, NightRecord
 
 
 def current_night(user, now: datetime | None = None) -> date:
@@ -31,7 +32,6 @@ def last_night(user, now: datetime | None = None) -> date:
     if now.astimezone(profile.zone).time() >= profile.day_boundary:
         return current - timedelta(days=1)
     return current
-from .records import EpisodeRecord, FactorSpec, MedicineRecord, NightRecord
 
 
 def factor_specs(user) -> list[FactorSpec]:
@@ -43,7 +43,7 @@ def custom_factor_specs(user) -> list[FactorSpec]:
     return [FactorSpec(f.name, f.kind, f.label) for f in CustomFactor.objects.filter(user=user)]
 
 
-def _sync_episode_count(user, night: date) -> None:
+def sync_episode_count(user, night: date) -> None:
     count = Episode.objects.filter(user=user, night=night).count()
     updated = Night.objects.filter(user=user, night=night).update(episode_count=count)
     if not updated and count:
@@ -69,7 +69,7 @@ def log_episode(user, *, episode_id: uuid.UUID | None = None, started_at: dateti
     except IntegrityError:
         # Two retries raced; the other one stored it.
         return Episode.objects.get(pk=episode_id, user=user), False
-    _sync_episode_count(user, night)
+    sync_episode_count(user, night)
     return episode, True
 
 
@@ -77,7 +77,7 @@ def log_episode(user, *, episode_id: uuid.UUID | None = None, started_at: dateti
 def delete_episode(episode: Episode) -> None:
     user, night = episode.user, episode.night
     episode.delete()
-    _sync_episode_count(user, night)
+    sync_episode_count(user, night)
 
 
 NIGHT_ANSWER_FIELDS = (
@@ -91,7 +91,7 @@ def save_night(user, night: date, *, episode_count: int | None = None, **fields)
 
     Used by the morning check-in, night edits and the API; callers validate the values first.
     Retrying the same save gives the same row. The episode count is never overwritten here: it
-    belongs to the night log (see ``_sync_episode_count``).
+    belongs to the night log (see ``sync_episode_count``).
     """
     unknown = set(fields) - set(NIGHT_ANSWER_FIELDS)
     if unknown:

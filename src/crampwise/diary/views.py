@@ -28,8 +28,7 @@ from .forms import (
     initial_from_night,
 )
 from .models import CustomFactor, Episode, Medicine, Night
-from .nights import morning_after, night_of
-
+from .nights import morning_after
 
 today_night = services.current_night
 last_night = services.last_night

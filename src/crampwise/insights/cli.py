@@ -3,26 +3,10 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 
 import click
 
 from crampwise.cli import get_user, setup_django
-
-
-def insights_for(user, start: date | None = None, end: date | None = None) -> dict:
-    """Everything the dashboard, the CLI and the report show, for one person and range."""
-    from crampwise.diary import services  # noqa: PLC0415
-    from crampwise.insights import summarize  # noqa: PLC0415
-
-    today = end or services.last_night(user)
-    return summarize(
-        services.load_nights(user, start, today),
-        services.load_episodes(user, start, today),
-        services.load_medicines(user),
-        services.factor_specs(user),
-        today,
-    )
 
 
 @click.command("insights")
@@ -33,6 +17,8 @@ def insights_for(user, start: date | None = None, end: date | None = None) -> di
 def insights(username: str, start, end, as_json: bool) -> None:
     """Cramp rates, trend, timing, relief and factors for one diary."""
     setup_django()
+    from .loading import insights_for  # noqa: PLC0415 - needs Django set up first
+
     result = insights_for(get_user(username), start and start.date(), end and end.date())
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))

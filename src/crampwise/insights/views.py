@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from . import charts
-from .cli import insights_for
+from .loading import insights_for
 
 CHART_CACHE = settings.DATA_DIR / "charts"
 SESSION_KEY = "insight_charts"
