@@ -142,6 +142,8 @@ SECURE_HSTS_PRELOAD = env.env_bool("HSTS_PRELOAD", HTTPS)
 if env.env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SAMESITE = "Lax"
+# Database sessions, read with prepared SQL (crampwise/accounts/sessions.py): no extra service to run.
+SESSION_ENGINE = "crampwise.accounts.sessions"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 

@@ -108,3 +108,25 @@ def test_history_shows_recorded_free_and_missing_nights(owner_client, owner):
     html = owner_client.get(reverse("history") + "?year=2026&month=11").content.decode()
     assert "no cramps" in html and "3 cramps" in html and "not recorded" in html
     assert "2 of" in html
+
+
+def test_forms_share_fields_but_not_answers_or_choices(owner, other_patient):
+    """The check-in's fields are built once and shared: each form still has its own medicines,
+    own factors, own answers and own errors."""
+    from crampwise.diary.forms import CheckinForm
+    from crampwise.diary.models import Medicine
+
+    mine = [Medicine(user=owner, name="Amlodipine")]
+    theirs = [Medicine(user=other_patient, name="Magnesium")]
+    tag = CustomFactor(user=other_patient, name="late_dinner", label="Late dinner", kind="yes_no")
+    bad = CheckinForm({"cramps": "7"}, medicines=mine)
+    good = CheckinForm({"cramps": "1", "medicines_taken": ["Magnesium"], "f_late_dinner": "yes"},
+                       medicines=theirs, custom_factors=[tag])
+    assert not bad.is_valid() and "cramps" in bad.errors
+    assert good.is_valid(), good.errors
+    assert good.night_fields()["medicines_taken"] == ["Magnesium"]
+    assert good.night_fields()["factors"] == {"late_dinner": True}
+    assert "f_late_dinner" not in bad.fields
+    assert [c[0] for c in bad.fields["medicines_taken"].choices] == ["Amlodipine"]
+    again = CheckinForm({"cramps": "1", "medicines_taken": ["Magnesium"]}, medicines=mine)
+    assert not again.is_valid() and "medicines_taken" in again.errors

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -66,30 +68,25 @@ class CheckinForm(forms.Form):
     note = forms.CharField(label=_("Note (optional)"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, custom_factors=(), medicines=(), min_cramps: int = 0, **kwargs):
+        # Django deep-copies every field for every form; for this form that copy cost more than
+        # all the rest of the morning check-in. Its fields are built once per set of the person's
+        # own factors and medicines (_checkin_fields) and shared: nothing changes a field after
+        # it is built, so sharing is safe across requests and threads.
+        self.base_fields = {}
         super().__init__(*args, **kwargs)
+        custom = tuple((f.name, f.kind, str(f.label)) for f in custom_factors)
+        names = tuple(m.name for m in medicines)
+        fields, self.factor_kinds = _checkin_fields(custom, names)
+        self.fields = dict(fields)
+        self.factor_fields = list(self.factor_kinds)
         self.min_cramps = min_cramps
-        self.factor_fields: list[str] = []
-        for name in BUILTIN_FACTOR_NAMES:
-            self.fields[f"f_{name}"] = self._factor_field(
-                "yes_no" if name in ("stretched", "supportive_shoes") else "count", BUILTIN_LABELS[name])
-            self.factor_fields.append(name)
-        for factor in custom_factors:
-            self.fields[f"f_{factor.name}"] = self._factor_field(factor.kind, factor.label)
-            self.factor_fields.append(factor.name)
-        self.factor_kinds = {name: ("yes_no" if isinstance(self.fields[f"f_{name}"], forms.TypedChoiceField) else "count")
-                             for name in self.factor_fields}
-        names = [m.name for m in medicines]
-        self.fields["medicines_taken"] = forms.MultipleChoiceField(
-            label=_("Medicines taken yesterday"), required=False,
-            choices=[(n, n) for n in names], widget=forms.CheckboxSelectMultiple,
-        )
 
     @staticmethod
     def _factor_field(kind: str, label):
         if kind == "yes_no":
             return forms.TypedChoiceField(
                 label=label, choices=YES_NO, required=False, widget=RadioRow,
-                coerce=lambda v: v == "yes", empty_value=None,
+                coerce=_is_yes, empty_value=None,
             )
         return forms.DecimalField(label=label, required=False, min_value=0, max_value=100000, decimal_places=2)
 
@@ -134,6 +131,28 @@ class CheckinForm(forms.Form):
             "medicines_taken": list(data.get("medicines_taken") or []),
             "note": data.get("note", ""),
         }
+
+
+def _is_yes(value: str) -> bool:
+    return value == "yes"
+
+
+@lru_cache(maxsize=256)
+def _checkin_fields(custom: tuple[tuple[str, str, str], ...], medicine_names: tuple[str, ...]):
+    """The check-in's fields, in page order, and each factor's kind ("yes_no" or "count")."""
+    fields = dict(CheckinForm.declared_fields)
+    kinds: dict[str, str] = {}
+    for name in BUILTIN_FACTOR_NAMES:
+        kinds[name] = "yes_no" if name in ("stretched", "supportive_shoes") else "count"
+        fields[f"f_{name}"] = CheckinForm._factor_field(kinds[name], BUILTIN_LABELS[name])
+    for name, kind, label in custom:
+        kinds[name] = kind
+        fields[f"f_{name}"] = CheckinForm._factor_field(kind, label)
+    fields["medicines_taken"] = forms.MultipleChoiceField(
+        label=_("Medicines taken yesterday"), required=False,
+        choices=[(n, n) for n in medicine_names], widget=forms.CheckboxSelectMultiple,
+    )
+    return fields, kinds
 
 
 def initial_from_night(night, medicines_known) -> dict:

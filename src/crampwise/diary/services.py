@@ -10,6 +10,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from crampwise import prepared_sql
+
 from .csvformat import ParsedCsv, parse_csv, write_csv
 from .factors import BUILTIN_FACTORS
 from .models import CustomFactor, Episode, Medicine, Night
@@ -100,9 +102,9 @@ def save_night(user, night: date, *, episode_count: int | None = None, **fields)
         episode_count = Episode.objects.filter(user=user, night=night).count()
     now = timezone.now()
     row = Night(user=user, night=night, episode_count=episode_count, checked_in_at=now, updated_at=now, **fields)
-    Night.objects.bulk_create(
-        [row], update_conflicts=True, unique_fields=["user", "night"],
-        update_fields=[*fields, "checked_in_at", "updated_at"],
+    # One prepared statement: this is the morning check-in's write (crampwise/prepared_sql.py).
+    prepared_sql.upsert(
+        row, unique_fields=("user", "night"), update_fields=(*fields, "checked_in_at", "updated_at")
     )
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import calendar
 import uuid
 from datetime import date, timedelta
+from html import escape
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,10 +12,12 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonRespo
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from crampwise import prepared_sql
 from crampwise.guidance.models import checklist_initial
 from crampwise.trials.services import adherence_form, save_adherence, tonight_for
 
@@ -147,11 +150,12 @@ def checkin(request, night: str | None = None):
     the_night = _parse_night(night) if night else last_night(user)
     if the_night > today_night(user):
         raise Http404("a night in the future")
-    medicines = list(Medicine.objects.filter(user=user).only("name"))
-    custom = list(CustomFactor.objects.filter(user=user))
+    # The check-in is the hot path (every morning, every user): its reads use prepared SQL
+    # (crampwise/prepared_sql.py), and the POST counts the episodes rather than loading them.
+    medicines = prepared_sql.fetch(Medicine, user=user, order_by=Medicine._meta.ordering)
+    custom = prepared_sql.fetch(CustomFactor, user=user, order_by=CustomFactor._meta.ordering)
     if request.method == "POST":
-        # The POST path is the hot one (every morning, every user): count, don't load, the episodes.
-        logged = Episode.objects.filter(user=user, night=the_night).count()
+        logged = prepared_sql.count(Episode, user=user, night=the_night)
         form = CheckinForm(request.POST, custom_factors=custom, medicines=medicines, min_cramps=logged)
         trial_form = adherence_form(user, the_night, data=request.POST)
         if form.is_valid() and (trial_form is None or trial_form.is_valid()):
@@ -214,9 +218,11 @@ def history(request):
     except ValueError:
         return HttpResponseBadRequest(_("Year and month must be numbers."))
     last = date(year, month, calendar.monthrange(year, month)[1])
-    nights = {n.night: n for n in Night.objects.filter(user=user, night__range=(first, last))}
-    # Labels and links are made here rather than per cell in the template: the month view is the
-    # most-visited page after the night log, and template tags per cell cost more than the query.
+    nights = {n.night: n for n in prepared_sql.fetch(
+        Night, user=user, night__gte=first, night__lte=last, only=("night", "reported_cramps", "episode_count"))}
+    # The cells are made here, as HTML, rather than by the template: the month view is the
+    # most-visited page after the night log, and template lookups for 42 cells cost several times
+    # the rest of the page (benchmarks/http_diary.py).
     edit_base = reverse("night", args=["2000-01-01"]).replace("2000-01-01", "{}")
     not_recorded, no_cramps = _("not recorded"), _("no cramps")
     weeks = []
@@ -236,9 +242,15 @@ def history(request):
             else:
                 state = "cramps"
                 text = ngettext("%(n)s cramp", "%(n)s cramps", count) % {"n": count}
-            href = edit_base.format(day.isoformat()) if state not in ("outside", "future") else ""
-            row.append({"day": day.day, "state": state, "text": text, "href": href})
-        weeks.append(row)
+            # Plain string building (state, day and URL are ours; the label is escaped): Django's
+            # format_html per cell cost as much as the rest of the view.
+            if state in ("outside", "future"):
+                cell = f'<span class="day-num">{day.day}</span>'
+            else:
+                cell = (f'<a href="{edit_base.format(day.isoformat())}"><span class="day-num">{day.day}</span> '
+                        f'<span class="day-value">{escape(text)}</span></a>')
+            row.append(f'<td class="day day-{state}">{cell}</td>')
+        weeks.append(mark_safe("".join(row)))  # noqa: S308 - built above from escaped parts
     recorded = [n for n in nights.values() if n.cramps is not None]
     prev_month = (first - timedelta(days=1)).replace(day=1)
     next_month = last + timedelta(days=1)

@@ -29,6 +29,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from crampwise import prepared_sql
 from crampwise.diary.models import Medicine
 from crampwise.diary.nights import night_of
 from crampwise.diary.records import NightRecord
@@ -234,7 +235,8 @@ def last_night_over(user, now: datetime | None = None) -> date:
 
 def trial_for_night(user, night: date) -> Trial | None:
     """The person's trial that this night belongs to (at most one: only one trial runs at a time)."""
-    for trial in Trial.objects.filter(owner=user, start__lte=night).order_by("-start", "-created"):
+    # Read with prepared SQL: the morning check-in asks this for every night it saves.
+    for trial in prepared_sql.fetch(Trial, owner=user, start__lte=night, order_by=("-start", "-created")):
         if night <= trial.end:
             return trial
     return None

@@ -1,0 +1,180 @@
+"""Simple reads and one upsert that run on every request, with SQL built once, not once per call.
+
+Why: on the hot paths (the session and user behind every page, the morning check-in) Django's
+query building costs far more than the query. Measured on the 2-core benchmark machine: a
+one-row ``Model.objects.get`` takes about 0.8 ms, of which the database needs 0.02 ms
+(benchmarks/http_diary.py and docs/architecture.md, "Hot paths"). These helpers cover only
+plain equality and comparison filters on one table, turn them into SQL once per (model, filter
+shape, database), and hand back ordinary model instances built the way the ORM builds them:
+values adapted by each field for the database, and every row converted back by the same
+converters the ORM applies (so a SQLite date string comes back as a ``date``, JSON as a dict).
+
+``upsert`` writes one model instance as ``bulk_create(update_conflicts=True)`` would, as a single
+statement (atomic on its own, so no BEGIN/COMMIT round trips around it).
+
+Anything richer than that belongs in the ORM.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, TypeVar
+
+from django.db import connections, models, router
+
+M = TypeVar("M", bound=models.Model)
+
+_OPERATORS = {"exact": "=", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
+
+
+def fetch(
+    model: type[M], *, order_by: tuple[str, ...] = (), only: tuple[str, ...] = (), **lookups: Any
+) -> list[M]:
+    """``model.objects.filter(**lookups).order_by(*order_by).only(*only)`` as a list.
+
+    No order unless one is given. With ``only``, the other fields are deferred, as with the ORM.
+    """
+    alias = router.db_for_read(model)
+    plan = _select_plan(model, tuple(lookups), tuple(order_by), tuple(only), alias)
+    connection = connections[alias]
+    with connection.cursor() as cursor:
+        cursor.execute(plan.sql, plan.params(lookups, connection))
+        rows = cursor.fetchall()
+    return [model.from_db(alias, plan.attnames, plan.convert(row, connection)) for row in rows]
+
+
+def fetch_one(model: type[M], **lookups: Any) -> M | None:
+    """The one row matching ``lookups`` (e.g. by primary key), or None."""
+    rows = fetch(model, **lookups)
+    if len(rows) > 1:
+        raise model.MultipleObjectsReturned(f"{len(rows)} {model.__name__} rows match {sorted(lookups)}")
+    return rows[0] if rows else None
+
+
+def count(model: type[models.Model], **lookups: Any) -> int:
+    """``model.objects.filter(**lookups).count()``."""
+    alias = router.db_for_read(model)
+    plan = _count_plan(model, tuple(lookups), alias)
+    connection = connections[alias]
+    with connection.cursor() as cursor:
+        cursor.execute(plan.sql, plan.params(lookups, connection))
+        return int(cursor.fetchone()[0])
+
+
+def upsert(obj: models.Model, *, unique_fields: tuple[str, ...], update_fields: tuple[str, ...]) -> None:
+    """Insert ``obj``, or, when a row with the same ``unique_fields`` exists, update its ``update_fields``.
+
+    Every concrete field but an automatic primary key is written, prepared by the field itself
+    (defaults, ``auto_now``, JSON), exactly as ``bulk_create`` prepares it.
+    """
+    model = type(obj)
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    sql, fields = _upsert_plan(model, tuple(unique_fields), tuple(update_fields), alias)
+    params = [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+@lru_cache(maxsize=32)
+def _upsert_plan(
+    model: type[models.Model], unique: tuple[str, ...], update: tuple[str, ...], alias: str
+) -> tuple[str, list[models.Field]]:
+    quote = connections[alias].ops.quote_name
+    fields = [f for f in model._meta.concrete_fields if f is not model._meta.auto_field]
+    columns = ", ".join(quote(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    conflict = ", ".join(quote(model._meta.get_field(n).column) for n in unique)
+    updates = ", ".join(
+        f"{quote(c)} = EXCLUDED.{quote(c)}" for c in (model._meta.get_field(n).column for n in update)
+    )
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks}) "
+        f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
+    )
+    return sql, fields
+
+
+class _Plan:
+    def __init__(self, sql: str, where_fields: list[tuple[str, models.Field]], fields=(), converters=()):
+        self.sql = sql
+        self.where_fields = where_fields
+        self.attnames = [f.attname for f in fields]
+        self.converters = converters  # (position, [converter, ...], column expression)
+
+    def params(self, lookups: dict[str, Any], connection) -> list[Any]:
+        out = []
+        for key, field in self.where_fields:
+            value = lookups[key]
+            if isinstance(value, models.Model):
+                value = value.pk
+            out.append(field.get_db_prep_value(value, connection, prepared=False))
+        return out
+
+    def convert(self, row: tuple, connection) -> list[Any]:
+        values = list(row)
+        for position, converters, expression in self.converters:
+            value = values[position]
+            for converter in converters:
+                value = converter(value, expression, connection)
+            values[position] = value
+        return values
+
+
+def _where(model: type[models.Model], keys: tuple[str, ...], connection) -> tuple[str, list]:
+    quote = connection.ops.quote_name
+    clauses, where_fields = [], []
+    for key in keys:
+        name, _sep, operator = key.partition("__")
+        if operator and operator not in _OPERATORS:
+            raise ValueError(f"prepared reads support {sorted(_OPERATORS)}, not {operator!r}")
+        field = model._meta.pk if name == "pk" else model._meta.get_field(name)
+        if field.is_relation:
+            # A foreign key compares its own column with the target's value (``user=`` -> user_id).
+            target = field.target_field
+        else:
+            target = field
+        clauses.append(f"{quote(field.column)} {_OPERATORS[operator or 'exact']} %s")
+        where_fields.append((key, target))
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", where_fields
+
+
+@lru_cache(maxsize=128)
+def _select_plan(
+    model: type[models.Model],
+    keys: tuple[str, ...],
+    order_by: tuple[str, ...],
+    only: tuple[str, ...],
+    alias: str,
+) -> _Plan:
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    table = model._meta.db_table
+    fields = list(model._meta.concrete_fields)
+    if only:
+        # The primary key always comes along, as with QuerySet.only().
+        wanted = {model._meta.get_field(name).attname for name in only} | {model._meta.pk.attname}
+        fields = [f for f in fields if f.attname in wanted]
+    columns = ", ".join(quote(f.column) for f in fields)
+    where, where_fields = _where(model, keys, connection)
+    if order_by:
+        # The database orders, as with the ORM, so NULLs land where they would there.
+        terms = [
+            f"{quote(model._meta.get_field(name.lstrip('-')).column)}{' DESC' if name.startswith('-') else ''}"
+            for name in order_by
+        ]
+        where += " ORDER BY " + ", ".join(terms)
+    converters = []
+    for position, field in enumerate(fields):
+        column = field.get_col(table)
+        found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        if found:
+            converters.append((position, found, column))
+    return _Plan(f"SELECT {columns} FROM {quote(table)}{where}", where_fields, fields, converters)
+
+
+@lru_cache(maxsize=128)
+def _count_plan(model: type[models.Model], keys: tuple[str, ...], alias: str) -> _Plan:
+    connection = connections[alias]
+    where, where_fields = _where(model, keys, connection)
+    return _Plan(f"SELECT COUNT(*) FROM {connection.ops.quote_name(model._meta.db_table)}{where}", where_fields)

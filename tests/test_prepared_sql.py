@@ -1,0 +1,125 @@
+"""Prepared SQL (the hot paths' reads and upsert) gives exactly what the ORM gives, on both databases."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+from crampwise import prepared_sql
+from crampwise.accounts.models import Profile
+from crampwise.diary.models import Episode, Medicine, Night
+
+from .conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def field_values(obj) -> dict:
+    return {f.attname: getattr(obj, f.attname) for f in type(obj)._meta.concrete_fields}
+
+
+@pytest.fixture
+def diary(owner, other_patient):
+    for user, offset in ((owner, 0), (other_patient, 3)):
+        for i in range(6):
+            Night.objects.create(
+                user=user, night=date(2026, 10, 1) + timedelta(days=i + offset), reported_cramps=i,
+                episode_count=i % 2, factors={"stretched": i % 2 == 0, "alcohol_units": 1.5 * i},
+                medicines_taken=["Magnesium"] if i else [], note=f"night {i}",
+                checked_in_at=datetime(2026, 10, 2, 7, 30, tzinfo=UTC) + timedelta(days=i),
+            )
+        Medicine.objects.create(user=user, name="Zopiclone", started=None)
+        Medicine.objects.create(user=user, name="Amlodipine", started=date(2025, 1, 1))
+        Medicine.objects.create(user=user, name="Magnesium", started=date(2026, 9, 1))
+    return owner
+
+
+def test_fetch_equals_the_orm_for_every_field_type(diary):
+    """Dates, datetimes, JSON, text, integers and nulls come back as the ORM builds them."""
+    orm = Night.objects.filter(user=diary, night__gte=date(2026, 10, 2), night__lte=date(2026, 10, 5))
+    fetched = prepared_sql.fetch(Night, user=diary, night__gte=date(2026, 10, 2), night__lte=date(2026, 10, 5))
+    assert sorted((field_values(n) for n in fetched), key=lambda v: v["night"]) == [field_values(n) for n in orm]
+    assert len(fetched) == 4 and isinstance(fetched[0].factors, dict)
+    assert all(timezone.is_aware(n.checked_in_at) for n in fetched)
+
+
+def test_fetch_keeps_other_people_out(diary, other_patient):
+    """A filter on the owner returns only their rows."""
+    assert {n.user_id for n in prepared_sql.fetch(Night, user=diary)} == {diary.pk}
+    assert len(prepared_sql.fetch(Night, user=other_patient)) == 6
+
+
+def test_order_by_matches_the_orm_including_blank_dates(diary):
+    """Ordering, with a medicine that has no start date, is the database's own, as in the ORM."""
+    orm = [m.name for m in Medicine.objects.filter(user=diary)]
+    fetched = [m.name for m in prepared_sql.fetch(Medicine, user=diary, order_by=Medicine._meta.ordering)]
+    assert fetched == orm
+
+
+def test_only_defers_the_other_fields(diary):
+    """With only=, the named fields (and the key) are loaded; the rest load on first use, as in the ORM."""
+    [night] = prepared_sql.fetch(Night, user=diary, night=date(2026, 10, 3), only=("night", "reported_cramps"))
+    assert night.get_deferred_fields() >= {"factors", "note", "episode_count"}
+    assert night.reported_cramps == 2 and night.note == "night 2"  # loaded on demand
+
+
+def test_count_and_fetch_one(diary):
+    night = date(2026, 10, 1)
+    Episode.objects.create(user=diary, night=night, started_at=timezone.now())
+    Episode.objects.create(user=diary, night=night, started_at=timezone.now())
+    assert prepared_sql.count(Episode, user=diary, night=night) == 2
+    assert prepared_sql.count(Episode, user=diary, night=night + timedelta(days=1)) == 0
+    assert prepared_sql.fetch_one(Profile, user=diary.pk) == Profile.objects.get(user=diary)
+    assert prepared_sql.fetch_one(Night, user=diary, night=date(1999, 1, 1)) is None
+    with pytest.raises(Night.MultipleObjectsReturned):
+        prepared_sql.fetch_one(Night, user=diary)
+
+
+def test_an_unsupported_lookup_is_refused():
+    with pytest.raises(ValueError, match="icontains"):
+        prepared_sql.fetch(Medicine, name__icontains="mag")
+
+
+def test_upsert_inserts_then_replaces_only_the_named_fields(owner):
+    """First a new row with every default filled in; then an update of the named fields only."""
+    night = date(2026, 11, 1)
+    prepared_sql.upsert(
+        Night(user=owner, night=night, reported_cramps=3, episode_count=2, factors={"stretched": True}),
+        unique_fields=("user", "night"), update_fields=("reported_cramps", "factors"),
+    )
+    row = Night.objects.get(user=owner, night=night)
+    assert (row.reported_cramps, row.episode_count, row.factors, row.medicines_taken, row.note) == (
+        3, 2, {"stretched": True}, [], "")
+    assert row.updated_at is not None
+    prepared_sql.upsert(
+        Night(user=owner, night=night, reported_cramps=0, episode_count=9, factors={}, note="ignored"),
+        unique_fields=("user", "night"), update_fields=("reported_cramps", "factors"),
+    )
+    row = Night.objects.get(user=owner, night=night)
+    assert (row.reported_cramps, row.episode_count, row.factors, row.note) == (0, 2, {}, "")
+    assert Night.objects.filter(user=owner).count() == 1
+
+
+def test_sessions_read_with_prepared_sql_expire_and_end_at_logout(client, django_user_model):
+    """The session engine still honours expiry and logout (a copied cookie stops working)."""
+    user = make_user(django_user_model, "erin")
+    client.force_login(user)
+    assert client.get("/history/").status_code == 200
+    key = client.cookies["sessionid"].value
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - timedelta(seconds=1))
+    assert client.get("/history/").status_code == 302  # expired: back to the login page
+    client.force_login(user)
+    copied = client.cookies["sessionid"].value
+    client.post("/accounts/logout/")
+    client.cookies["sessionid"] = copied
+    assert client.get("/history/").status_code == 302
+
+
+def test_a_deactivated_user_is_signed_out(client, owner):
+    client.force_login(owner)
+    get_user_model().objects.filter(pk=owner.pk).update(is_active=False)
+    assert client.get("/history/").status_code == 302
