@@ -1,3 +1,4 @@
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.urls import path
 
@@ -9,4 +10,10 @@ def bare(request):
     return HttpResponse(b"ok", content_type="text/plain")
 
 
-urlpatterns = [path("bench/bare", bare), *product_urls]
+@login_required
+def bare_signed_in(request):
+    """A reference, not the baseline: the same fixed response, after loading the session and user."""
+    return HttpResponse(b"ok", content_type="text/plain")
+
+
+urlpatterns = [path("bench/bare", bare), path("bench/bare-signed-in", bare_signed_in), *product_urls]

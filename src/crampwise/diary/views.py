@@ -152,7 +152,7 @@ def checkin(request, night: str | None = None):
         raise Http404("a night in the future")
     # The check-in is the hot path (every morning, every user): its reads use prepared SQL
     # (crampwise/prepared_sql.py), and the POST counts the episodes rather than loading them.
-    medicines = prepared_sql.fetch(Medicine, user=user, order_by=Medicine._meta.ordering)
+    medicines = prepared_sql.fetch(Medicine, user=user, order_by=Medicine._meta.ordering, only=("name",))
     custom = prepared_sql.fetch(CustomFactor, user=user, order_by=CustomFactor._meta.ordering)
     if request.method == "POST":
         logged = prepared_sql.count(Episode, user=user, night=the_night)
@@ -225,6 +225,7 @@ def history(request):
     # the rest of the page (benchmarks/http_diary.py).
     edit_base = reverse("night", args=["2000-01-01"]).replace("2000-01-01", "{}")
     not_recorded, no_cramps = _("not recorded"), _("no cramps")
+    cramp_labels: dict[int, str] = {}  # "2 cramps", translated once per count, not once per night
     weeks = []
     for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
         row = []
@@ -241,7 +242,8 @@ def history(request):
                 state, text = "free", no_cramps
             else:
                 state = "cramps"
-                text = ngettext("%(n)s cramp", "%(n)s cramps", count) % {"n": count}
+                text = cramp_labels.get(count) or cramp_labels.setdefault(
+                    count, ngettext("%(n)s cramp", "%(n)s cramps", count) % {"n": count})
             # Plain string building (state, day and URL are ours; the label is escaped): Django's
             # format_html per cell cost as much as the rest of the view.
             if state in ("outside", "future"):
