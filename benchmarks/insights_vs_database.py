@@ -35,11 +35,11 @@ def main() -> None:
     django.setup()
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
+    from insights_speed import five_year_diary
 
     from crampwise.diary import services
     from crampwise.diary.models import CustomFactor
     from crampwise.insights import summarize
-    from insights_speed import five_year_diary
 
     call_command("migrate", interactive=False, verbosity=0)
     diary = five_year_diary()

@@ -12,6 +12,11 @@ from crampwise.diary.records import FactorSpec, NightRecord
 from crampwise.insights.factors import MIN_NIGHTS_EACH_SIDE, VERDICTS, analyse_factors
 from crampwise.insights.false_discovery import q_values
 from crampwise.insights.night_table import NightTable
+from crampwise.insights.poisson_model import (
+    ewc_dof,
+    negative_binomial_inverse_shape,
+    pull_persistence,
+)
 from crampwise.insights.simulate import factor_accuracy
 
 # 100 seeded one-year diaries (~2 s). The fuller sweep: benchmarks/insights_accuracy.py.
@@ -29,21 +34,24 @@ def test_the_harmful_count_factor_is_called_worse_in_most_diaries():
 
 
 def test_the_helpful_habit_is_called_better_in_most_diaries():
-    """Stretching at 0.5x is called better in at least 70% of one-year diaries at 4 a week.
+    """Stretching at 0.5x is called better in at least 74% of these 100 one-year diaries.
 
-    The issue asked for 80%. At 4 cramps a week with negative binomial nights (k=1.5) the log rate
-    ratio cannot be estimated better than about +-0.22 (one SE) even in the joint model, which
-    removes the other factors' variation; with t-based intervals and the 10% false discovery rate
-    over 8 factors we measure 76% over 1,000 diaries (75% on these 100; the one-factor-at-a-time
-    models gave 72%). See benchmarks/insights_accuracy.py and docs/insights.md.
+    The issue asks for 80%. Over 1,000 diaries (benchmarks/insights_accuracy.py, seeds from
+    10,000) it is called in 80.7% (76.2% before negative binomial weights and the number of EWC
+    cosine terms that follows the factor's persistence; 72% with one model per factor). These 100
+    seeded diaries give 76% (75% before), within sampling error of that (+-4 points for 100
+    diaries); the test keeps a 2-point margin below them. See docs/insights.md.
     """
-    assert _accuracy().call_rate("stretched") >= 0.70
+    assert _accuracy().call_rate("stretched") >= 0.74
 
 
-def test_with_more_cramps_the_helpful_habit_is_called_in_80_percent():
-    """At 7 cramps a week (more information per night) stretching is called better in >= 80%."""
+def test_with_more_cramps_the_helpful_habit_is_called_in_85_percent():
+    """At 7 cramps a week (more information per night) stretching is called better in >= 85%.
+
+    92% on these 100 diaries, 92.5% over 1,000 (benchmarks/insights_accuracy.py).
+    """
     assert (
-        factor_accuracy(DIARIES, first_seed=0, cramps_per_week=7.0).call_rate("stretched") >= 0.80
+        factor_accuracy(DIARIES, first_seed=0, cramps_per_week=7.0).call_rate("stretched") >= 0.85
     )
 
 
@@ -210,3 +218,43 @@ def test_each_factor_is_adjusted_for_the_others():
     )
     assert rows[0]["verdict"] == "worse"
     assert rows[1]["verdict"] == "no_clear_link"
+
+
+def test_the_number_of_cosine_terms_follows_the_factors_persistence():
+    """The EWC uses the LLSW count 0.4 n^(2/3) for a persistent factor (0.7 or more) and up to twice
+    it for one that barely repeats, never fewer."""
+    n = 330
+    llsw = ewc_dof(n)
+    assert llsw == round(0.4 * n ** (2 / 3)) == 19
+    assert ewc_dof(n, 0.9) == ewc_dof(n, 0.7) == llsw
+    # 19 * (omega(0.7) / omega(0.5))^(1/3) with omega(rho) = 2 rho / (1 - rho)^2
+    assert ewc_dof(n, 0.5) == 30
+    assert ewc_dof(n, 0.0) == ewc_dof(n, -0.3) == 2 * llsw
+    counts = [ewc_dof(n, rho) for rho in np.linspace(-0.2, 1.0, 61)]
+    assert all(a >= b for a, b in zip(counts, counts[1:], strict=False))
+    assert min(counts) == llsw and max(counts) == 2 * llsw
+
+
+def test_pull_persistence_is_the_lag_one_autocorrelation_over_calendar_neighbours():
+    """A factor that repeats the day before half the time has lag-one autocorrelation about 0.5;
+    nights next to an unrecorded night form no pair."""
+    rng = np.random.default_rng(4)
+    n = 20_000
+    x = (rng.random(n) < 0.4).astype(float)
+    repeat = rng.random(n) < 0.5
+    for t in range(1, n):
+        if repeat[t]:
+            x[t] = x[t - 1]
+    day = np.arange(n)
+    assert pull_persistence(x, np.ones(n), day) == pytest.approx(0.5, abs=0.02)
+    # Every other night missing: no consecutive pairs, so nothing suggests persistence.
+    assert pull_persistence(x[::2], np.ones(n // 2), day[::2]) == 0.0
+
+
+def test_the_negative_binomial_shape_is_recovered_by_moments():
+    """1/k from sum((y - mu)^2 - y) / sum(mu^2): about 1/1.5 for k = 1.5, 0 for Poisson nights."""
+    rng = np.random.default_rng(8)
+    mu = rng.uniform(0.2, 1.5, 50_000)
+    y = rng.poisson(mu * rng.gamma(1.5, 1 / 1.5, mu.size))
+    assert negative_binomial_inverse_shape(y, mu) == pytest.approx(1 / 1.5, abs=0.05)
+    assert negative_binomial_inverse_shape(rng.poisson(mu), mu) < 0.02

@@ -139,7 +139,10 @@ def methods() -> dict:
     return {
         "interval_level": 0.95,
         "rate_interval": "quasi-Poisson (Poisson widened by over-dispersion)",
-        "factor_model": "Poisson log-linear, natural-spline time trend, EWC robust errors",
+        "factor_model": (
+            "log-linear, negative binomial working weights, natural-spline time trend, "
+            "EWC robust errors with cosine terms by factor persistence"
+        ),
         "factor_fdr_q": factors.FDR_Q,
         "factor_min_nights_each_side": factors.MIN_NIGHTS_EACH_SIDE,
         "trend_nights_per_spline_df": NIGHTS_PER_TREND_DF,
