@@ -45,6 +45,20 @@ def test_the_helpful_habit_is_called_better_in_most_diaries():
     assert _accuracy().call_rate("stretched") >= 0.74
 
 
+def test_the_issue_targets_hold_over_the_benchmarks_1000_diaries():
+    """The issue's targets on the benchmark's own 1,000 seeded diaries (about a minute): a halving
+    and alcohol each called in >= 80%, null factors in <= 5%, intervals covering >= 90%.
+
+    Deterministic (seeded), and deliberately tight: 80.7% for stretching today, so a change that
+    costs power shows up here rather than only in a benchmark nobody reruns.
+    """
+    acc = factor_accuracy(1000, first_seed=10_000)
+    assert acc.call_rate("stretched") >= 0.80
+    assert acc.call_rate("alcohol_units") >= 0.80
+    assert acc.null_call_rate <= 0.05
+    assert acc.overall_coverage >= 0.90
+
+
 def test_with_more_cramps_the_helpful_habit_is_called_in_85_percent():
     """At 7 cramps a week (more information per night) stretching is called better in >= 85%.
 
