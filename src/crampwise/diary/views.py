@@ -242,8 +242,9 @@ def history(request):
                 state, text = "free", no_cramps
             else:
                 state = "cramps"
-                text = cramp_labels.get(count) or cramp_labels.setdefault(
-                    count, ngettext("%(n)s cramp", "%(n)s cramps", count) % {"n": count})
+                if count not in cramp_labels:
+                    cramp_labels[count] = ngettext("%(n)s cramp", "%(n)s cramps", count) % {"n": count}
+                text = cramp_labels[count]
             # Plain string building (state, day and URL are ours; the label is escaped): Django's
             # format_html per cell cost as much as the rest of the view.
             if state in ("outside", "future"):

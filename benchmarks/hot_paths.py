@@ -1,0 +1,100 @@
+"""The pieces behind the hot-path changes (docs/decisions/0004), each against its ORM/Django form.
+
+In one process, on a fresh SQLite database, times per call (median of rounds):
+  - one user by primary key: ORM ``get`` vs ``prepared_sql.fetch_one``,
+  - a month of nights: ORM ``filter`` vs ``prepared_sql.fetch``,
+  - the check-in form: Django's per-form deep copy of the fields vs the shared fields,
+  - the check-in page (GET) and a fixed response, through the test client, for scale.
+
+    .venv/bin/python benchmarks/hot_paths.py [--repeats 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+os.environ.setdefault("CRAMPWISE_DATA_DIR", tempfile.mkdtemp(prefix="cw-hot-bench-"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench_settings")
+
+
+def per_call_ms(fn, repeats: int, calls: int = 200) -> float:
+    fn()
+    rounds = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for _ in range(calls):
+            fn()
+        rounds.append((time.perf_counter() - start) / calls * 1000)
+    return statistics.median(rounds)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeats", type=int, default=7)
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.http import QueryDict
+    from django.test import Client
+
+    from crampwise import prepared_sql
+    from crampwise.diary.forms import CheckinForm
+    from crampwise.diary.models import Medicine, Night
+
+    call_command("migrate", verbosity=0)
+    user = get_user_model().objects.create_user("bench", password="bench-password-1")
+    for name in ("Amlodipine", "Magnesium", "Zopiclone"):
+        Medicine.objects.create(user=user, name=name)
+    today = date.today()
+    first = today - timedelta(days=29)
+    for i in range(30):
+        Night.objects.create(user=user, night=first + timedelta(days=i), reported_cramps=i % 4,
+                             factors={"stretched": i % 2 == 0, "alcohol_units": i % 3})
+    medicines = list(Medicine.objects.filter(user=user))
+    answers = QueryDict("cramps=2&worst_pain=6&minutes_awake=10&sleep_quality=3&f_stretched=yes")
+
+    def shared_form():
+        assert CheckinForm(answers, medicines=medicines).is_valid()
+
+    def deep_copied_form():
+        form = CheckinForm(answers, medicines=medicines)
+        form.fields = copy.deepcopy(form.fields)  # what Django does for every form by default
+        assert form.is_valid()
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    rows = [
+        ("user by key: ORM get", lambda: get_user_model().objects.get(pk=user.pk)),
+        ("user by key: prepared", lambda: prepared_sql.fetch_one(get_user_model(), pk=user.pk)),
+        ("30 nights: ORM filter", lambda: list(Night.objects.filter(user=user, night__gte=first, night__lte=today))),
+        ("30 nights: prepared", lambda: prepared_sql.fetch(Night, user=user, night__gte=first, night__lte=today)),
+        ("check-in form: deep copy", deep_copied_form),
+        ("check-in form: shared", shared_form),
+        ("fixed response (client)", lambda: client.get("/bench/bare")),
+        ("check-in page GET (client)", lambda: client.get(f"/history/{today - timedelta(days=1)}/edit/")),
+    ]
+    times = {label: per_call_ms(fn, args.repeats, 50 if "client" in label else 200) for label, fn in rows}
+    for label, ms in times.items():
+        print(f"  {label:30s} {ms:8.3f} ms")
+    print(f"  prepared / ORM, user by key:  {times['user by key: prepared'] / times['user by key: ORM get']:.2f}")
+    print(f"  prepared / ORM, 30 nights:    {times['30 nights: prepared'] / times['30 nights: ORM filter']:.2f}")
+    print(f"  shared / deep-copied form:    {times['check-in form: shared'] / times['check-in form: deep copy']:.2f}")
+    print(f"  check-in page / fixed response: {times['check-in page GET (client)'] / times['fixed response (client)']:.0f}x")
+
+
+if __name__ == "__main__":
+    main()
