@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -34,6 +35,11 @@ def test_sign_up_log_a_cramp_check_in_and_export(live_server, page, check_a11y, 
     check_a11y(page, "profile")
     page.get_by_label("Year of birth").fill("1951")
     page.get_by_label("Time zone").select_option("Europe/London")
+    # A bedtime window that has not begun yet, whatever the hour the test runs at: night mode is
+    # then off until the person turns it on (the window itself: tests/accounts/test_night_window.py).
+    london_now = timezone.now().astimezone(ZoneInfo("Europe/London"))
+    page.locator("#id_bedtime").fill((london_now + timedelta(hours=6)).strftime("%H:%M"))
+    page.locator("#id_wake_time").fill((london_now + timedelta(hours=7)).strftime("%H:%M"))
     page.get_by_role("button", name="Save profile").click()
     page.get_by_text("Your profile is saved.").wait_for()
 

@@ -128,6 +128,9 @@ def test_stopping_a_trial_in_night_mode(live_server, page, check_a11y, person):
         period_nights=14, washout_nights=7, blinded=True, seed=3,
     )  # fmt: skip
     simulate_diary(person, trial)
+    # Off by choice, so the page offers to turn it on whatever the hour the test runs at.
+    person.profile.night_mode = "off"
+    person.profile.save()
     log_in(page, live_server, person)
     page.goto(f"{live_server.url}/trials/{trial.pk}/")
     page.get_by_role("button", name="Turn night mode on").click()
