@@ -7,10 +7,12 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from crampwise import prepared_sql
 from crampwise.accounts.models import Profile
+from crampwise.accounts.sessions import SessionStore
 from crampwise.diary.models import Episode, Medicine, Night
 
 from .conftest import make_user
@@ -123,3 +125,76 @@ def test_a_deactivated_user_is_signed_out(client, owner):
     client.force_login(owner)
     get_user_model().objects.filter(pk=owner.pk).update(is_active=False)
     assert client.get("/history/").status_code == 302
+
+
+def test_fetch_values_equals_values_list(diary):
+    """Columns come back converted as the ORM converts them (dates, JSON, text), in the order named."""
+    fields = ("night", "factors", "note", "checked_in_at")
+    orm = list(Night.objects.filter(user=diary, night__lt=date(2026, 10, 4)).order_by("-night").values_list(*fields))
+    fetched = prepared_sql.fetch_values(Night, fields, user=diary, night__lt=date(2026, 10, 4), order_by=("-night",))
+    assert fetched == orm and len(fetched) == 3
+    assert isinstance(fetched[0][0], date) and isinstance(fetched[0][1], dict)
+
+
+def test_queries_stay_visible_to_query_counting(diary, django_assert_num_queries):
+    """Under assertNumQueries (or DEBUG's log) the statements go through Django's cursor and are counted."""
+    with django_assert_num_queries(3) as captured:
+        prepared_sql.fetch(Medicine, user=diary)
+        prepared_sql.fetch_values(Medicine, ("name",), user=diary)
+        prepared_sql.count(Episode, user=diary)
+    assert all('"diary_' in q["sql"] for q in captured.captured_queries)
+
+
+def test_both_paths_give_the_same_rows(diary, django_assert_num_queries):
+    """The driver's own cursor (the usual path) and Django's cursor (when queries are watched) agree."""
+    def read():
+        return (
+            [field_values(n) for n in prepared_sql.fetch(Night, user=diary, order_by=("night",))],
+            prepared_sql.fetch_values(Medicine, ("name", "started"), user=diary, order_by=("name",)),
+            prepared_sql.count(Night, user=diary, night__gte=date(2026, 10, 3)),
+        )
+    direct = read()
+    with django_assert_num_queries(3):
+        watched = read()
+    assert direct == watched and len(direct[0]) == 6 and direct[2] == 4
+
+
+def test_writes_join_the_open_transaction_and_raise_django_errors(owner):
+    """An upsert inside atomic() is undone by its rollback; a constraint failure is Django's IntegrityError."""
+    night = date(2026, 11, 2)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        prepared_sql.upsert(Night(user=owner, night=night, reported_cramps=1, episode_count=0),
+                            unique_fields=("user", "night"), update_fields=("reported_cramps",))
+        assert Night.objects.filter(user=owner, night=night).exists()
+        raise RuntimeError("roll back")
+    assert not Night.objects.filter(user=owner, night=night).exists()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        # A negative count breaks the column's CHECK constraint, on both databases, at once.
+        prepared_sql.upsert(Night(user=owner, night=night, reported_cramps=-1, episode_count=0),
+                            unique_fields=("user", "night"), update_fields=("reported_cramps",))
+    assert not Night.objects.filter(user=owner, night=night).exists()
+
+
+def test_a_session_decoded_once_is_still_each_callers_own(owner):
+    """Sessions decoded from the process's cache are copies: one request's change never leaks into another's."""
+    store = SessionStore()
+    store["_auth_user_id"] = str(owner.pk)
+    store["records"] = [{"method": "password"}]
+    store.create()
+    first, second = SessionStore(store.session_key), SessionStore(store.session_key)
+    first["records"].append({"method": "totp"})
+    first["_auth_user_id"] = "0"
+    assert second["records"] == [{"method": "password"}] and second["_auth_user_id"] == str(owner.pk)
+    assert SessionStore(store.session_key).load()["records"] == [{"method": "password"}]
+
+
+def test_a_tampered_session_is_empty_even_after_the_real_one_was_read(owner):
+    store = SessionStore()
+    store["_auth_user_id"] = str(owner.pk)
+    store.create()
+    real = Session.objects.get(session_key=store.session_key).session_data
+    assert SessionStore(store.session_key).load()["_auth_user_id"] == str(owner.pk)
+    payload, _sep, signature = real.rpartition(":")
+    forged = payload + ":" + ("A" if signature[0] != "A" else "B") + signature[1:]
+    Session.objects.filter(session_key=store.session_key).update(session_data=forged)
+    assert SessionStore(store.session_key).load() == {}

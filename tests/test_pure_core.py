@@ -17,7 +17,7 @@ ADAPTER_NAMES = {
     "models", "views", "forms", "urls", "web_urls", "admin", "apps", "signals", "services", "context",
     "adapter", "backends", "cli", "demo_loader", "api", "loading", "tasks", "middleware", "access",
     "audit", "backup", "templatetags", "management", "migrations", "checks",
-    "tokens", "templates", "fhir_commands", "pwa", "data_export", "sessions",
+    "tokens", "templates", "fhir_commands", "pwa", "data_export", "sessions", "message_storage",
 }
 
 

@@ -144,6 +144,8 @@ if env.env_bool("BEHIND_PROXY", False):
 SESSION_COOKIE_SAMESITE = "Lax"
 # Database sessions, read with prepared SQL (crampwise/accounts/sessions.py): no extra service to run.
 SESSION_ENGINE = "crampwise.accounts.sessions"
+# Django's cookie-then-session messages, each distinct message list signed once per process.
+MESSAGE_STORAGE = "crampwise.accounts.message_storage.MessageStorage"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 

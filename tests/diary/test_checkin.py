@@ -130,3 +130,13 @@ def test_forms_share_fields_but_not_answers_or_choices(owner, other_patient):
     assert [c[0] for c in bad.fields["medicines_taken"].choices] == ["Amlodipine"]
     again = CheckinForm({"cramps": "1", "medicines_taken": ["Magnesium"]}, medicines=mine)
     assert not again.is_valid() and "medicines_taken" in again.errors
+
+
+def test_each_bad_answer_is_named_under_its_own_question(owner_client, owner):
+    """Several mistakes at once: each message sits with the question it is about; nothing is saved."""
+    response = post_checkin(owner_client, cramps="", minutes_awake="-5", f_alcohol_units="lots", sleep_quality="9")
+    form = response.context["form"]
+    assert set(form.errors) == {"cramps", "minutes_awake", "f_alcohol_units", "sleep_quality"}
+    assert "greater than or equal to 0" in form.errors["minutes_awake"][0]
+    assert form["f_alcohol_units"].value() == "lots"  # the answer is shown back to be corrected
+    assert not Night.objects.filter(user=owner).exists()

@@ -8,9 +8,14 @@ from html import escape
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -20,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from crampwise import prepared_sql
 from crampwise.guidance.models import checklist_initial
 from crampwise.trials.services import adherence_form, save_adherence, tonight_for
+from crampwise.url_names import url_for
 
 from . import services
 from .forms import (
@@ -32,6 +38,7 @@ from .forms import (
 )
 from .models import CustomFactor, Episode, Medicine, Night
 from .nights import morning_after
+from .records import reconcile_cramps
 
 today_night = services.current_night
 last_night = services.last_night
@@ -152,11 +159,12 @@ def checkin(request, night: str | None = None):
         raise Http404("a night in the future")
     # The check-in is the hot path (every morning, every user): its reads use prepared SQL
     # (crampwise/prepared_sql.py), and the POST counts the episodes rather than loading them.
-    medicines = prepared_sql.fetch(Medicine, user=user, order_by=Medicine._meta.ordering, only=("name",))
+    medicines = [name for (name,) in prepared_sql.fetch_values(
+        Medicine, ("name",), user=user, order_by=Medicine._meta.ordering)]
     custom = prepared_sql.fetch(CustomFactor, user=user, order_by=CustomFactor._meta.ordering)
     if request.method == "POST":
         logged = prepared_sql.count(Episode, user=user, night=the_night)
-        form = CheckinForm(request.POST, custom_factors=custom, medicines=medicines, min_cramps=logged)
+        form = CheckinForm(request.POST, custom_factors=custom, medicine_names=medicines, min_cramps=logged)
         trial_form = adherence_form(user, the_night, data=request.POST)
         if form.is_valid() and (trial_form is None or trial_form.is_valid()):
             services.save_night(user, the_night, episode_count=logged, **form.night_fields())
@@ -164,13 +172,13 @@ def checkin(request, night: str | None = None):
                 save_adherence(user, the_night, trial_form.cleaned_data["followed"])
             messages.success(request, _("Thank you. The night of %(night)s is saved.") % {
                 "night": the_night.strftime("%a %d %b")})
-            return redirect("history" if night else "home")
+            return HttpResponseRedirect(url_for("history" if night else "home"))
         stored, episodes = None, []
     else:
         stored = Night.objects.filter(user=user, night=the_night).first()
         episodes = list(Episode.objects.filter(user=user, night=the_night))
         form = CheckinForm(initial=checkin_initial(user, the_night, stored, episodes, medicines),
-                           custom_factors=custom, medicines=medicines, min_cramps=len(episodes))
+                           custom_factors=custom, medicine_names=medicines, min_cramps=len(episodes))
         trial_form = adherence_form(user, the_night)
     return render(request, "diary/checkin.html", {
         "form": form, "night": the_night, "morning": morning_after(the_night),
@@ -178,9 +186,9 @@ def checkin(request, night: str | None = None):
     })
 
 
-def checkin_initial(user, the_night, stored, episodes, medicines) -> dict:
+def checkin_initial(user, the_night, stored, episodes, medicine_names) -> dict:
     """Pre-fill so that a usual morning takes a few taps: this night if known, else last time's factors."""
-    names = {m.name for m in medicines}
+    names = set(medicine_names)
     if stored is not None and stored.checked_in_at is not None:
         initial = initial_from_night(stored, names)
         count = stored.cramps
@@ -218,20 +226,21 @@ def history(request):
     except ValueError:
         return HttpResponseBadRequest(_("Year and month must be numbers."))
     last = date(year, month, calendar.monthrange(year, month)[1])
-    nights = {n.night: n for n in prepared_sql.fetch(
-        Night, user=user, night__gte=first, night__lte=last, only=("night", "reported_cramps", "episode_count"))}
+    # Each recorded night's count only (values, not model instances: a month of instances cost
+    # a tenth of the page).
+    counts = {night: reconcile_cramps(reported, logged) for night, reported, logged in prepared_sql.fetch_values(
+        Night, ("night", "reported_cramps", "episode_count"), user=user, night__gte=first, night__lte=last)}
     # The cells are made here, as HTML, rather than by the template: the month view is the
     # most-visited page after the night log, and template lookups for 42 cells cost several times
     # the rest of the page (benchmarks/http_diary.py).
-    edit_base = reverse("night", args=["2000-01-01"]).replace("2000-01-01", "{}")
+    edit_base = url_for("night", "2000-01-01").replace("2000-01-01", "{}")
     not_recorded, no_cramps = _("not recorded"), _("no cramps")
     cramp_labels: dict[int, str] = {}  # "2 cramps", translated once per count, not once per night
     weeks = []
     for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
         row = []
         for day in week:
-            n = nights.get(day)
-            count = n.cramps if n else None
+            count = counts.get(day)
             if day.month != month:
                 state, text = "outside", ""
             elif day > today:
@@ -254,14 +263,14 @@ def history(request):
                         f'<span class="day-value">{escape(text)}</span></a>')
             row.append(f'<td class="day day-{state}">{cell}</td>')
         weeks.append(mark_safe("".join(row)))  # noqa: S308 - built above from escaped parts
-    recorded = [n for n in nights.values() if n.cramps is not None]
+    recorded = [count for count in counts.values() if count is not None]
     prev_month = (first - timedelta(days=1)).replace(day=1)
     next_month = last + timedelta(days=1)
     return render(request, "diary/history.html", {
         "weeks": weeks, "month": first, "prev_month": prev_month,
         "next_month": next_month if next_month <= today else None,
-        "recorded": len(recorded), "cramps": sum(n.cramps for n in recorded),
-        "free": sum(1 for n in recorded if n.cramps == 0),
+        "recorded": len(recorded), "cramps": sum(recorded),
+        "free": recorded.count(0),
         "days_in_month": min(last, today).day if first <= today else 0,
         "weekdays": [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")],
     })
