@@ -1,7 +1,10 @@
 """The pieces behind the hot-path changes (docs/decisions/0004), each against its ORM/Django form.
 
 In one process, on a fresh SQLite database, times per call (median of rounds):
-  - one user by primary key: ORM ``get`` vs ``prepared_sql.fetch_one``,
+  - one user by primary key: ORM ``get`` vs ``prepared_sql.fetch_one`` (on the driver's cursor, and
+    forced through Django's cursor wrapper as when queries are watched),
+  - the session behind a request: Django's database backend vs crampwise's,
+  - a flash message's cookie: Django's cookie storage vs signed once per text,
   - a month of nights: ORM ``filter`` vs ``prepared_sql.fetch``,
   - the check-in form: Django's per-form deep copy of the fields vs the shared fields,
   - the check-in page (GET) and a fixed response, through the test client, for scale.
@@ -47,11 +50,17 @@ def main() -> None:
 
     django.setup()
     from django.contrib.auth import get_user_model
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.contrib.sessions.backends.db import SessionStore as DjangoSessionStore
     from django.core.management import call_command
-    from django.http import QueryDict
-    from django.test import Client
+    from django.db import connection
+    from django.http import HttpResponse, QueryDict
+    from django.test import Client, RequestFactory
 
     from crampwise import prepared_sql
+    from crampwise.accounts.message_storage import SignedOnceCookieStorage
+    from crampwise.accounts.sessions import SessionStore
     from crampwise.diary.forms import CheckinForm
     from crampwise.diary.models import Medicine, Night
 
@@ -75,11 +84,33 @@ def main() -> None:
         form.fields = copy.deepcopy(form.fields)  # what Django does for every form by default
         assert form.is_valid()
 
+    def through_django_cursor():
+        # An execute wrapper (as assertNumQueries and DEBUG's log use) sends prepared SQL through
+        # Django's cursor; this one does nothing else.
+        with connection.execute_wrapper(lambda execute, sql, params, many, context: execute(sql, params, many, context)):
+            prepared_sql.fetch_one(get_user_model(), pk=user.pk)
+
+    def message_cookie(storage_class):
+        request = RequestFactory().get("/")
+        request.session = {}
+
+        def store():
+            storage = storage_class(request)
+            storage.add(constants.SUCCESS, "Thank you. The night of Wed 25 Nov is saved.")
+            storage.update(HttpResponse())
+        return store
+
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)
+    session_key = client.cookies["sessionid"].value
     rows = [
         ("user by key: ORM get", lambda: get_user_model().objects.get(pk=user.pk)),
+        ("user by key: Django's cursor", through_django_cursor),
         ("user by key: prepared", lambda: prepared_sql.fetch_one(get_user_model(), pk=user.pk)),
+        ("session: Django's backend", lambda: DjangoSessionStore(session_key).load()),
+        ("session: crampwise's", lambda: SessionStore(session_key).load()),
+        ("message cookie: Django's", message_cookie(CookieStorage)),
+        ("message cookie: signed once", message_cookie(SignedOnceCookieStorage)),
         ("30 nights: ORM filter", lambda: list(Night.objects.filter(user=user, night__gte=first, night__lte=today))),
         ("30 nights: prepared", lambda: prepared_sql.fetch(Night, user=user, night__gte=first, night__lte=today)),
         ("check-in form: deep copy", deep_copied_form),
@@ -91,7 +122,13 @@ def main() -> None:
     for label, ms in times.items():
         print(f"  {label:30s} {ms:8.3f} ms")
     print(f"  prepared / ORM, user by key:  {times['user by key: prepared'] / times['user by key: ORM get']:.2f}")
-    print(f"  prepared / ORM, 30 nights:    {times['30 nights: prepared'] / times['30 nights: ORM filter']:.2f}")
+    ratios = [
+        ("driver's / Django's cursor", "user by key: prepared", "user by key: Django's cursor"),
+        ("session, crampwise / Django", "session: crampwise's", "session: Django's backend"),
+        ("message cookie, once / Django", "message cookie: signed once", "message cookie: Django's"),
+    ]
+    for label, new, old in ratios:
+        print(f"  {label + ':':32s}{times[new] / times[old]:.2f}")
     print(f"  shared / deep-copied form:    {times['check-in form: shared'] / times['check-in form: deep copy']:.2f}")
     print(f"  check-in page / fixed response: {times['check-in page GET (client)'] / times['fixed response (client)']:.0f}x")
 

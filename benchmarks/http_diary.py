@@ -3,6 +3,8 @@
 A user with 3 years of nights; wrk (Debian's package) drives, in one run:
   - GET /bench/bare: a fixed response through the same middleware (the baseline),
   - GET /bench/bare-signed-in: the same after loading the session and user (a reference),
+  - POST /bench/signed-in-post: a signed-in form POST that does no work (a reference: the floor
+    under any form a signed-in person sends),
   - POST the morning check-in (a real write of one night, rotating over the 3 years),
   - GET /history/ (the month calendar).
 Prints requests per second, p50 and p95 latency, and the check-in's throughput as a ratio of the
@@ -42,6 +44,11 @@ request = function()
   i = i + 1
   local night = nights[(i %% #nights) + 1]
   return wrk.format("POST", "/history/" .. night[1] .. "/edit/", nil, night[2] .. body)
+end
+"""
+SIGNED_IN_POST_LUA = """
+request = function()
+  return wrk.format("POST", "/bench/signed-in-post", nil, "cramps=1" .. body)
 end
 """
 COMMON_LUA = """
@@ -116,17 +123,36 @@ def cramps_answer(logged: int) -> str:
     return f"cramps={logged}" if logged < 5 else f"cramps=5%2B&cramps_more={logged}"
 
 
-def run_wrk(url: str, script: str, seconds: int, connections: int) -> dict:
+def worker_pids(server_pid: int) -> list[int]:
+    """gunicorn's worker processes (children of the process `crampwise serve` runs in)."""
+    out = subprocess.run(["pgrep", "-P", str(server_pid)], capture_output=True, text=True, check=False)
+    return [int(pid) for pid in out.stdout.split()]
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time the workers have used so far (from /proc)."""
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def run_wrk(url: str, script: str, seconds: int, connections: int, workers: list[int]) -> dict:
+    """One wrk run; with the server's CPU time per request, which a shared machine's drift moves less."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
         handle.write(script)
+    cpu_before = cpu_seconds(workers)
     out = subprocess.run(
         ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s", "-s", handle.name, url],
         capture_output=True, text=True, check=True,
     )
+    cpu = cpu_seconds(workers) - cpu_before
     os.unlink(handle.name)
     line = next(x for x in out.stdout.splitlines() if x.startswith("RESULT "))
     result = json.loads(line[len("RESULT "):])
     result["rps"] = result["requests"] / result["seconds"]
+    result["cpu_ms_per_request"] = 1000 * cpu / max(result["requests"], 1)
     return result
 
 
@@ -155,6 +181,7 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(base + "/healthz")
+        workers = worker_pids(server.pid)
         common = COMMON_LUA % {"session": session, "csrf": csrf}
         today = date.today()
         days = [(today - timedelta(days=2 + i)).isoformat() for i in range(1000)]
@@ -164,17 +191,19 @@ def main() -> None:
             "bare view (baseline)": (base + "/bench/bare", common),
             # A reference, not the goal's baseline: what loading the session and user alone costs.
             "signed-in bare view": (base + "/bench/bare-signed-in", common),
+            # A reference too: a signed-in form POST (CSRF checked, body parsed) that does no work.
+            "signed-in POST, no work": (base + "/", common + SIGNED_IN_POST_LUA),
             "check-in POST": (base + "/", common + CHECKIN_LUA % {"nights": nights}),
             "history GET": (base + "/history/", common),
         }
         for url, script in targets.values():  # warm-up: imports, first connections, caches
-            run_wrk(url, script, 2, args.connections)
+            run_wrk(url, script, 2, args.connections, workers)
         # Rounds of all three, one after the other: a shared machine's speed drifts over a minute,
         # and a drift should hit the baseline and the pages alike.
         rounds = {name: [] for name in targets}
         for _ in range(args.rounds):
             for name, (url, script) in targets.items():
-                rounds[name].append(run_wrk(url, script, args.seconds, args.connections))
+                rounds[name].append(run_wrk(url, script, args.seconds, args.connections, workers))
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -185,8 +214,9 @@ def main() -> None:
           f"connections, {args.rounds} rounds of {args.seconds}s each (median round shown)")
     summary = {name: median_round(results) for name, results in rounds.items()}
     for name, r in summary.items():
+        cpu = statistics.median(x["cpu_ms_per_request"] for x in rounds[name])
         print(f"  {name:22s} {r['rps']:8.1f} req/s   p50 {r['p50_ms']:6.1f} ms   p95 {r['p95_ms']:6.1f} ms"
-              f"   errors {sum(x['errors'] for x in rounds[name])}")
+              f"   server CPU {cpu:5.2f} ms/req   errors {sum(x['errors'] for x in rounds[name])}")
     ratios = [c["rps"] / b["rps"] for c, b in zip(rounds["check-in POST"], rounds["bare view (baseline)"], strict=True)]
     ratio = statistics.median(ratios)
     history_p95 = statistics.median(r["p95_ms"] for r in rounds["history GET"])
@@ -196,6 +226,20 @@ def main() -> None:
     signed_in = statistics.median(
         c["rps"] / b["rps"] for c, b in zip(rounds["check-in POST"], rounds["signed-in bare view"], strict=True))
     print(f"  for reference: check-in / signed-in bare view = {signed_in:.2f}")
+    floor = statistics.median(
+        p["rps"] / b["rps"] for p, b in zip(rounds["signed-in POST, no work"], rounds["bare view (baseline)"], strict=True))
+    print(f"  for reference: signed-in POST that does no work / bare view = {floor:.2f}")
+    over_floor = statistics.median(
+        c["rps"] / p["rps"] for c, p in zip(rounds["check-in POST"], rounds["signed-in POST, no work"], strict=True))
+    over_floor_cpu = statistics.median(
+        p["cpu_ms_per_request"] / c["cpu_ms_per_request"]
+        for c, p in zip(rounds["check-in POST"], rounds["signed-in POST, no work"], strict=True))
+    print(f"  for reference: check-in / signed-in POST that does no work = {over_floor:.2f} "
+          f"(by server CPU per request: {over_floor_cpu:.2f})")
+    cpu_ratios = [b["cpu_ms_per_request"] / c["cpu_ms_per_request"]
+                  for c, b in zip(rounds["check-in POST"], rounds["bare view (baseline)"], strict=True)]
+    print(f"  for reference: bare view's server CPU per request / check-in's = {statistics.median(cpu_ratios):.2f} "
+          f"(rounds: {', '.join(f'{x:.2f}' for x in cpu_ratios)}): the throughput ratio the server's own work allows")
     out = HERE / "results" / f"http_diary_{db.lower()}.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps({"database": db, "rounds": rounds, "checkin_over_bare": ratio,
