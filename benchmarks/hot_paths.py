@@ -73,14 +73,14 @@ def main() -> None:
     for i in range(30):
         Night.objects.create(user=user, night=first + timedelta(days=i), reported_cramps=i % 4,
                              factors={"stretched": i % 2 == 0, "alcohol_units": i % 3})
-    medicines = list(Medicine.objects.filter(user=user))
+    medicines = [m.name for m in Medicine.objects.filter(user=user)]
     answers = QueryDict("cramps=2&worst_pain=6&minutes_awake=10&sleep_quality=3&f_stretched=yes")
 
     def shared_form():
-        assert CheckinForm(answers, medicines=medicines).is_valid()
+        assert CheckinForm(answers, medicine_names=medicines).is_valid()
 
     def deep_copied_form():
-        form = CheckinForm(answers, medicines=medicines)
+        form = CheckinForm(answers, medicine_names=medicines)
         form.fields = copy.deepcopy(form.fields)  # what Django does for every form by default
         assert form.is_valid()
 

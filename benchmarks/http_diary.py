@@ -217,33 +217,36 @@ def main() -> None:
         cpu = statistics.median(x["cpu_ms_per_request"] for x in rounds[name])
         print(f"  {name:22s} {r['rps']:8.1f} req/s   p50 {r['p50_ms']:6.1f} ms   p95 {r['p95_ms']:6.1f} ms"
               f"   server CPU {cpu:5.2f} ms/req   errors {sum(x['errors'] for x in rounds[name])}")
-    ratios = [c["rps"] / b["rps"] for c, b in zip(rounds["check-in POST"], rounds["bare view (baseline)"], strict=True)]
+    checkin, bare = "check-in POST", "bare view (baseline)"
+    no_work, signed_in = "signed-in POST, no work", "signed-in bare view"
+    ratios = round_ratios(rounds, checkin, bare)
     ratio = statistics.median(ratios)
     history_p95 = statistics.median(r["p95_ms"] for r in rounds["history GET"])
     print(f"  check-in throughput / bare view = {ratio:.2f} (median of rounds: "
           f"{', '.join(f'{x:.2f}' for x in ratios)}; goal >= 0.50)")
     print(f"  history p95 = {history_p95:.1f} ms (median of rounds; goal < 50 ms)")
-    signed_in = statistics.median(
-        c["rps"] / b["rps"] for c, b in zip(rounds["check-in POST"], rounds["signed-in bare view"], strict=True))
-    print(f"  for reference: check-in / signed-in bare view = {signed_in:.2f}")
-    floor = statistics.median(
-        p["rps"] / b["rps"] for p, b in zip(rounds["signed-in POST, no work"], rounds["bare view (baseline)"], strict=True))
-    print(f"  for reference: signed-in POST that does no work / bare view = {floor:.2f}")
-    over_floor = statistics.median(
-        c["rps"] / p["rps"] for c, p in zip(rounds["check-in POST"], rounds["signed-in POST, no work"], strict=True))
-    over_floor_cpu = statistics.median(
-        p["cpu_ms_per_request"] / c["cpu_ms_per_request"]
-        for c, p in zip(rounds["check-in POST"], rounds["signed-in POST, no work"], strict=True))
-    print(f"  for reference: check-in / signed-in POST that does no work = {over_floor:.2f} "
-          f"(by server CPU per request: {over_floor_cpu:.2f})")
-    cpu_ratios = [b["cpu_ms_per_request"] / c["cpu_ms_per_request"]
-                  for c, b in zip(rounds["check-in POST"], rounds["bare view (baseline)"], strict=True)]
+    print(f"  for reference: check-in / signed-in bare view = {statistics.median(round_ratios(rounds, checkin, signed_in)):.2f}")
+    print(f"  for reference: signed-in POST that does no work / bare view = "
+          f"{statistics.median(round_ratios(rounds, no_work, bare)):.2f}")
+    print(f"  for reference: check-in / signed-in POST that does no work = "
+          f"{statistics.median(round_ratios(rounds, checkin, no_work)):.2f} (by server CPU per request: "
+          f"{statistics.median(round_ratios(rounds, checkin, no_work, cpu=True)):.2f})")
+    cpu_ratios = round_ratios(rounds, checkin, bare, cpu=True)
     print(f"  for reference: bare view's server CPU per request / check-in's = {statistics.median(cpu_ratios):.2f} "
           f"(rounds: {', '.join(f'{x:.2f}' for x in cpu_ratios)}): the throughput ratio the server's own work allows")
     out = HERE / "results" / f"http_diary_{db.lower()}.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps({"database": db, "rounds": rounds, "checkin_over_bare": ratio,
                                "history_p95_ms": history_p95}, indent=2))
+
+
+def round_ratios(rounds: dict, target: str, baseline: str, cpu: bool = False) -> list[float]:
+    """Each round's throughput of ``target`` over ``baseline``; with ``cpu``, the throughput their
+    server CPU per request allows (baseline's CPU over target's)."""
+    pairs = zip(rounds[target], rounds[baseline], strict=True)
+    if cpu:
+        return [b["cpu_ms_per_request"] / t["cpu_ms_per_request"] for t, b in pairs]
+    return [t["rps"] / b["rps"] for t, b in pairs]
 
 
 def median_round(results: list[dict]) -> dict:

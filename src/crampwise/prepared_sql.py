@@ -58,8 +58,6 @@ def fetch_values(model: type[models.Model], fields: tuple[str, ...], *, order_by
     plan = _select_plan(model, tuple(lookups), tuple(order_by), tuple(fields), alias, values=True)
     connection = connections[alias]
     rows = _run(connection, plan.sql, plan.params(lookups, connection), fetch=True)
-    if not plan.converters:
-        return [tuple(row) for row in rows]
     return [tuple(plan.convert(row, connection)) for row in rows]
 
 

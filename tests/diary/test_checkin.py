@@ -119,16 +119,16 @@ def test_forms_share_fields_but_not_answers_or_choices(owner, other_patient):
     mine = [Medicine(user=owner, name="Amlodipine")]
     theirs = [Medicine(user=other_patient, name="Magnesium")]
     tag = CustomFactor(user=other_patient, name="late_dinner", label="Late dinner", kind="yes_no")
-    bad = CheckinForm({"cramps": "7"}, medicines=mine)
+    bad = CheckinForm({"cramps": "7"}, medicine_names=[m.name for m in mine])
     good = CheckinForm({"cramps": "1", "medicines_taken": ["Magnesium"], "f_late_dinner": "yes"},
-                       medicines=theirs, custom_factors=[tag])
+                       medicine_names=[m.name for m in theirs], custom_factors=[tag])
     assert not bad.is_valid() and "cramps" in bad.errors
     assert good.is_valid(), good.errors
     assert good.night_fields()["medicines_taken"] == ["Magnesium"]
     assert good.night_fields()["factors"] == {"late_dinner": True}
     assert "f_late_dinner" not in bad.fields
     assert [c[0] for c in bad.fields["medicines_taken"].choices] == ["Amlodipine"]
-    again = CheckinForm({"cramps": "1", "medicines_taken": ["Magnesium"]}, medicines=mine)
+    again = CheckinForm({"cramps": "1", "medicines_taken": ["Magnesium"]}, medicine_names=[m.name for m in mine])
     assert not again.is_valid() and "medicines_taken" in again.errors
 
 

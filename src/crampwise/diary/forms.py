@@ -67,7 +67,7 @@ class CheckinForm(forms.Form):
     soreness = optional_radio(SORENESS_CHOICES, _("Sore legs this morning?"))
     note = forms.CharField(label=_("Note (optional)"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, custom_factors=(), medicines=(), medicine_names=None, min_cramps: int = 0, **kwargs):
+    def __init__(self, *args, custom_factors=(), medicine_names=(), min_cramps: int = 0, **kwargs):
         # Django deep-copies every field for every form; for this form that copy cost more than
         # all the rest of the morning check-in. Its fields are built once per set of the person's
         # own factors and medicines (_checkin_fields) and shared: nothing changes a field after
@@ -75,8 +75,7 @@ class CheckinForm(forms.Form):
         self.base_fields = {}
         super().__init__(*args, **kwargs)
         custom = tuple((f.name, f.kind, str(f.label)) for f in custom_factors)
-        names = tuple(medicine_names) if medicine_names is not None else tuple(m.name for m in medicines)
-        fields, self.factor_kinds = _checkin_fields(custom, names)
+        fields, self.factor_kinds = _checkin_fields(custom, tuple(medicine_names))
         self.fields = dict(fields)
         self.factor_fields = list(self.factor_kinds)
         self.min_cramps = min_cramps
