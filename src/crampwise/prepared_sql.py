@@ -24,9 +24,12 @@ Anything richer than that belongs in the ORM.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.db import connections, models, router
 
 M = TypeVar("M", bound=models.Model)
@@ -86,9 +89,41 @@ def upsert(obj: models.Model, *, unique_fields: tuple[str, ...], update_fields: 
     model = type(obj)
     alias = router.db_for_write(model)
     connection = connections[alias]
-    sql, fields = _upsert_plan(model, tuple(unique_fields), tuple(update_fields), alias)
-    params = [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields]
-    _run(connection, sql, params, fetch=False)
+    plan = _upsert_plan(model, tuple(unique_fields), tuple(update_fields), alias)
+    params = [adapt(field.pre_save(obj, add=True), connection) for field, adapt in plan.columns]
+    _run(connection, plan.sql, params, fetch=False)
+
+
+def upsert_values(model: type[models.Model], values: dict[str, Any], *, unique_fields: tuple[str, ...],
+                  update_fields: tuple[str, ...]) -> None:
+    """``upsert`` of a row given as ``{field name: value}``, without building a model instance.
+
+    Fields left out get their default; ``auto_now`` fields get the time, as with ``upsert``. For
+    the morning check-in's write: the instance and the field-by-field preparation cost twice the
+    statement itself (benchmarks/hot_paths.py).
+    """
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    plan = _upsert_plan(model, tuple(unique_fields), tuple(update_fields), alias)
+    unknown = values.keys() - plan.names
+    if unknown:
+        raise TypeError(f"{model.__name__} has no fields {sorted(unknown)}")
+    params = []
+    for field, adapt in plan.columns:
+        if field.name in plan.stamped:
+            value = field.pre_save(_Stamp(), add=True)  # auto_now / auto_now_add: the field's own clock
+        elif field.name in values:
+            value = values[field.name]
+            if isinstance(value, models.Model):
+                value = value.pk  # a related object stands for its key, as when assigned to the field
+        else:
+            value = field.get_default()
+        params.append(adapt(value, connection))
+    _run(connection, plan.sql, params, fetch=False)
+
+
+class _Stamp:
+    """Somewhere for ``pre_save`` of an ``auto_now`` field to put the time it sets."""
 
 
 def _run(connection, sql: str, params: list[Any], *, fetch: bool) -> list[tuple] | None:
@@ -119,10 +154,18 @@ def _native_sql(sql: str, vendor: str) -> str:
     return sql
 
 
+class _UpsertPlan:
+    def __init__(self, sql: str, fields: list[models.Field]):
+        self.sql = sql
+        self.columns = [(field, _save_adapter(field)) for field in fields]
+        self.names = {field.name for field in fields}
+        self.stamped = {f.name for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)}
+
+
 @lru_cache(maxsize=32)
 def _upsert_plan(
     model: type[models.Model], unique: tuple[str, ...], update: tuple[str, ...], alias: str
-) -> tuple[str, list[models.Field]]:
+) -> _UpsertPlan:
     quote = connections[alias].ops.quote_name
     fields = [f for f in model._meta.concrete_fields if f is not model._meta.auto_field]
     columns = ", ".join(quote(f.column) for f in fields)
@@ -135,7 +178,58 @@ def _upsert_plan(
         f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks}) "
         f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
     )
-    return sql, fields
+    return _UpsertPlan(sql, fields)
+
+
+_INTEGER_TYPES = {
+    "IntegerField", "SmallIntegerField", "BigIntegerField",
+    "PositiveIntegerField", "PositiveSmallIntegerField", "PositiveBigIntegerField",
+}
+
+
+def _save_adapter(field: models.Field) -> Callable[[Any, Any], Any]:
+    """``field.get_db_prep_save(value, connection)``, with the usual values sent straight to the
+    database's own adapter.
+
+    Django's way passes each value through three or four layers of field methods; for a plain int,
+    str, date, aware datetime, dict or list those layers end in the one call made here. Any other
+    value (None where the field says otherwise, expressions, strings for dates...) takes Django's
+    way, so the result is always what Django would send (tests/test_prepared_sql.py compares them).
+    """
+    target = field.target_field if field.is_relation else field
+    internal = target.get_internal_type()
+    slow = field.get_db_prep_save  # the field itself (a foreign key handles "" and None before its target)
+
+    if internal in _INTEGER_TYPES:
+        def adapt(value, connection):
+            if type(value) is int:
+                return connection.ops.adapt_integerfield_value(value, internal)
+            return slow(value, connection)
+    elif internal in {"AutoField", "BigAutoField", "SmallAutoField"}:
+        def adapt(value, connection):
+            return connection.ops.validate_autopk_value(value) if type(value) is int else slow(value, connection)
+    elif internal in {"CharField", "TextField"}:
+        def adapt(value, connection):
+            return value if type(value) is str else slow(value, connection)
+    elif internal == "DateField":
+        def adapt(value, connection):
+            return connection.ops.adapt_datefield_value(value) if type(value) is date else slow(value, connection)
+    elif internal == "DateTimeField":
+        def adapt(value, connection):
+            if type(value) is datetime and value.utcoffset() is not None and settings.USE_TZ:
+                return connection.ops.adapt_datetimefield_value(value)
+            return slow(value, connection)
+    elif internal == "JSONField":
+        def adapt(value, connection):
+            if value is None:
+                return None  # SQL NULL, as JSONField.get_db_prep_save sends it
+            if type(value) in (dict, list):
+                return connection.ops.adapt_json_value(value, target.encoder)
+            return slow(value, connection)
+    else:
+        def adapt(value, connection):
+            return slow(value, connection)
+    return adapt
 
 
 class _Plan:

@@ -100,11 +100,12 @@ def save_night(user, night: date, *, episode_count: int | None = None, **fields)
         raise TypeError(f"not night answers: {sorted(unknown)}")
     if episode_count is None:
         episode_count = Episode.objects.filter(user=user, night=night).count()
-    now = timezone.now()
-    row = Night(user=user, night=night, episode_count=episode_count, checked_in_at=now, updated_at=now, **fields)
-    # One prepared statement: this is the morning check-in's write (crampwise/prepared_sql.py).
-    prepared_sql.upsert(
-        row, unique_fields=("user", "night"), update_fields=(*fields, "checked_in_at", "updated_at")
+    # One prepared statement, from the values (no model instance): this is the morning check-in's
+    # write (crampwise/prepared_sql.py). updated_at is auto_now: the upsert stamps it.
+    prepared_sql.upsert_values(
+        Night, {"user": user.pk, "night": night, "episode_count": episode_count, "checked_in_at": timezone.now(),
+                **fields},
+        unique_fields=("user", "night"), update_fields=(*fields, "checked_in_at", "updated_at"),
     )
 
 
