@@ -118,7 +118,7 @@ def test_forms_share_fields_but_not_answers_or_choices(owner, other_patient):
 
     mine = [Medicine(user=owner, name="Amlodipine")]
     theirs = [Medicine(user=other_patient, name="Magnesium")]
-    tag = CustomFactor(user=other_patient, name="late_dinner", label="Late dinner", kind="yes_no")
+    tag = ("late_dinner", "yes_no", "Late dinner")
     bad = CheckinForm({"cramps": "7"}, medicine_names=[m.name for m in mine])
     good = CheckinForm({"cramps": "1", "medicines_taken": ["Magnesium"], "f_late_dinner": "yes"},
                        medicine_names=[m.name for m in theirs], custom_factors=[tag])

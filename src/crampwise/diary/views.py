@@ -28,12 +28,14 @@ from crampwise.trials.services import adherence_form, save_adherence, tonight_fo
 from crampwise.url_names import url_for
 
 from . import services
+from .checkin_answers import read_answers
 from .forms import (
     CheckinForm,
     CsvImportForm,
     CustomFactorForm,
     EpisodeDetailsForm,
     MedicineForm,
+    checkin_factor_kinds,
     initial_from_night,
 )
 from .models import CustomFactor, Episode, Medicine, Night
@@ -158,21 +160,26 @@ def checkin(request, night: str | None = None):
     if the_night > today_night(user):
         raise Http404("a night in the future")
     # The check-in is the hot path (every morning, every user): its reads use prepared SQL
-    # (crampwise/prepared_sql.py), and the POST counts the episodes rather than loading them.
+    # (crampwise/prepared_sql.py), the POST counts the episodes rather than loading them, and the
+    # answers are read by the pure rules (checkin_answers) before any form is built: the form is
+    # only needed to show the page again.
     medicines = [name for (name,) in prepared_sql.fetch_values(
         Medicine, ("name",), user=user, order_by=Medicine._meta.ordering)]
-    custom = prepared_sql.fetch(CustomFactor, user=user, order_by=CustomFactor._meta.ordering)
+    custom = tuple(prepared_sql.fetch_values(
+        CustomFactor, ("name", "kind", "label"), user=user, order_by=CustomFactor._meta.ordering))
     if request.method == "POST":
         logged = prepared_sql.count(Episode, user=user, night=the_night)
-        form = CheckinForm(request.POST, custom_factors=custom, medicine_names=medicines, min_cramps=logged)
+        answers = read_answers(request.POST, checkin_factor_kinds(custom), medicines, min_cramps=logged)
         trial_form = adherence_form(user, the_night, data=request.POST)
-        if form.is_valid() and (trial_form is None or trial_form.is_valid()):
-            services.save_night(user, the_night, episode_count=logged, **form.night_fields())
+        if answers.ok and (trial_form is None or trial_form.is_valid()):
+            services.save_night(user, the_night, episode_count=logged, **answers.values)
             if trial_form is not None:
                 save_adherence(user, the_night, trial_form.cleaned_data["followed"])
             messages.success(request, _("Thank you. The night of %(night)s is saved.") % {
                 "night": the_night.strftime("%a %d %b")})
             return HttpResponseRedirect(url_for("history" if night else "home"))
+        form = CheckinForm(request.POST, custom_factors=custom, medicine_names=medicines, min_cramps=logged,
+                           answers=answers)
         stored, episodes = None, []
     else:
         stored = Night.objects.filter(user=user, night=the_night).first()
