@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from itertools import product
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -208,20 +209,26 @@ def _sent(value):
 @pytest.mark.filterwarnings("ignore:DateTimeField .* received a naive datetime")
 @pytest.mark.parametrize("model", [Night, Episode, Medicine, Profile])
 def test_save_adapters_send_what_django_sends(model, owner):
-    """Each field's short way to a query parameter gives exactly Django's get_db_prep_save result."""
+    """Each field's short way to a query parameter, to save or to filter, gives exactly what Django sends."""
     samples = [None, 0, 7, True, "", "text", "12", date(2026, 3, 29), datetime(2026, 3, 29, 1, 30, tzinfo=UTC),
                datetime(2026, 3, 29, 1, 30), timezone.now(), {"stretched": True, "n": 1.5}, [], ["Magnesium"],
                owner.pk]
     compared = 0
-    for field, adapt in prepared_sql._upsert_plan(model, (), (), "default").columns:
-        for value in samples:
+    for field in model._meta.concrete_fields:
+        lookup_field = field.target_field if field.is_relation else field  # as a filter compares it
+        pairs = [
+            (prepared_sql._save_adapter(field), field.get_db_prep_save),
+            (prepared_sql._lookup_adapter(lookup_field),
+             lambda value, connection, f=lookup_field: f.get_db_prep_value(value, connection, prepared=False)),
+        ]
+        for (adapt, django_way), value in product(pairs, samples):
             try:
-                expected = field.get_db_prep_save(value, connection)
+                expected = django_way(value, connection)
             except Exception:  # noqa: BLE001 - a value Django refuses is no test of the short way
                 continue
             assert _sent(adapt(value, connection)) == _sent(expected), (field.name, value)
             compared += 1
-    assert compared >= 20
+    assert compared >= 40
 
 
 def test_upsert_values_writes_what_upsert_writes(owner):

@@ -188,17 +188,28 @@ _INTEGER_TYPES = {
 
 
 def _save_adapter(field: models.Field) -> Callable[[Any, Any], Any]:
-    """``field.get_db_prep_save(value, connection)``, with the usual values sent straight to the
-    database's own adapter.
+    """``field.get_db_prep_save(value, connection)``, the usual values sent straight to the database's adapter."""
+    return _adapter(field, field.get_db_prep_save, none_is_null=True)
+
+
+def _lookup_adapter(field: models.Field) -> Callable[[Any, Any], Any]:
+    """``field.get_db_prep_value(value, connection, prepared=False)``: a filter's value, the same short way."""
+    def slow(value, connection):
+        return field.get_db_prep_value(value, connection, prepared=False)
+    return _adapter(field, slow, none_is_null=False)
+
+
+def _adapter(field: models.Field, slow: Callable[[Any, Any], Any], *, none_is_null: bool) -> Callable[[Any, Any], Any]:
+    """``slow(value, connection)``, with the usual values sent straight to the database's own adapter.
 
     Django's way passes each value through three or four layers of field methods; for a plain int,
     str, date, aware datetime, dict or list those layers end in the one call made here. Any other
     value (None where the field says otherwise, expressions, strings for dates...) takes Django's
     way, so the result is always what Django would send (tests/test_prepared_sql.py compares them).
+    ``slow`` is the field's own method (a foreign key handles "" and None before its target does).
     """
     target = field.target_field if field.is_relation else field
     internal = target.get_internal_type()
-    slow = field.get_db_prep_save  # the field itself (a foreign key handles "" and None before its target)
 
     if internal in _INTEGER_TYPES:
         def adapt(value, connection):
@@ -219,7 +230,7 @@ def _save_adapter(field: models.Field) -> Callable[[Any, Any], Any]:
             if type(value) is datetime and value.utcoffset() is not None and settings.USE_TZ:
                 return connection.ops.adapt_datetimefield_value(value)
             return slow(value, connection)
-    elif internal == "JSONField":
+    elif internal == "JSONField" and none_is_null:
         def adapt(value, connection):
             if value is None:
                 return None  # SQL NULL, as JSONField.get_db_prep_save sends it
@@ -227,25 +238,24 @@ def _save_adapter(field: models.Field) -> Callable[[Any, Any], Any]:
                 return connection.ops.adapt_json_value(value, target.encoder)
             return slow(value, connection)
     else:
-        def adapt(value, connection):
-            return slow(value, connection)
+        adapt = slow
     return adapt
 
 
 class _Plan:
     def __init__(self, sql: str, where_fields: list[tuple[str, models.Field]], fields=(), converters=()):
         self.sql = sql
-        self.where_fields = where_fields
+        self.where_adapters = [(key, _lookup_adapter(field)) for key, field in where_fields]
         self.attnames = [f.attname for f in fields]
         self.converters = converters  # (position, [converter, ...], column expression)
 
     def params(self, lookups: dict[str, Any], connection) -> list[Any]:
         out = []
-        for key, field in self.where_fields:
+        for key, adapt in self.where_adapters:
             value = lookups[key]
             if isinstance(value, models.Model):
                 value = value.pk
-            out.append(field.get_db_prep_value(value, connection, prepared=False))
+            out.append(adapt(value, connection))
         return out
 
     def convert(self, row: tuple, connection) -> list[Any]:
