@@ -18,6 +18,7 @@ ADAPTER_NAMES = {
     "adapter", "backends", "cli", "demo_loader", "api", "loading", "tasks", "middleware", "access",
     "audit", "backup", "templatetags", "management", "migrations", "checks",
     "tokens", "templates", "fhir_commands", "pwa", "data_export", "sessions", "message_storage",
+    "checkin_reads",
 }
 
 

@@ -126,6 +126,15 @@ class _Stamp:
     """Somewhere for ``pre_save`` of an ``auto_now`` field to put the time it sets."""
 
 
+def select_rows(alias: str, sql: str, params: list[Any]) -> list[tuple]:
+    """The rows of one SELECT written by hand with ``%s`` placeholders, run as the reads above are.
+
+    For a hot path whose several small reads go as one statement (diary/checkin_reads.py); the
+    caller adapts its parameters and converts the columns itself.
+    """
+    return _run(connections[alias], sql, params, fetch=True)
+
+
 def _run(connection, sql: str, params: list[Any], *, fetch: bool) -> list[tuple] | None:
     """Execute one statement written with ``%s`` placeholders; the rows if ``fetch``."""
     raw = connection.connection

@@ -29,6 +29,7 @@ from crampwise.url_names import url_for
 
 from . import services
 from .checkin_answers import read_answers
+from .checkin_reads import checkin_reads
 from .forms import (
     CheckinForm,
     CsvImportForm,
@@ -159,18 +160,15 @@ def checkin(request, night: str | None = None):
     the_night = _parse_night(night) if night else last_night(user)
     if the_night > today_night(user):
         raise Http404("a night in the future")
-    # The check-in is the hot path (every morning, every user): its reads use prepared SQL
-    # (crampwise/prepared_sql.py), the POST counts the episodes rather than loading them, and the
-    # answers are read by the pure rules (checkin_answers) before any form is built: the form is
-    # only needed to show the page again.
-    medicines = [name for (name,) in prepared_sql.fetch_values(
-        Medicine, ("name",), user=user, order_by=Medicine._meta.ordering)]
-    custom = tuple(prepared_sql.fetch_values(
-        CustomFactor, ("name", "kind", "label"), user=user, order_by=CustomFactor._meta.ordering))
+    # The check-in is the hot path (every morning, every user). It reads what it needs in one
+    # statement (checkin_reads), counting the episodes rather than loading them, and a POST's answers
+    # are read by the pure rules (checkin_answers) before any form is built: the form is only needed
+    # to show the page again.
+    reads = checkin_reads(user, the_night)
+    medicines, custom, logged = reads.medicines, reads.custom_factors, reads.logged
     if request.method == "POST":
-        logged = prepared_sql.count(Episode, user=user, night=the_night)
         answers = read_answers(request.POST, checkin_factor_kinds(custom), medicines, min_cramps=logged)
-        trial_form = adherence_form(user, the_night, data=request.POST)
+        trial_form = adherence_form(user, the_night, data=request.POST) if reads.trials_begun else None
         if answers.ok and (trial_form is None or trial_form.is_valid()):
             services.save_night(user, the_night, episode_count=logged, **answers.values)
             if trial_form is not None:
@@ -186,7 +184,7 @@ def checkin(request, night: str | None = None):
         episodes = list(Episode.objects.filter(user=user, night=the_night))
         form = CheckinForm(initial=checkin_initial(user, the_night, stored, episodes, medicines),
                            custom_factors=custom, medicine_names=medicines, min_cramps=len(episodes))
-        trial_form = adherence_form(user, the_night)
+        trial_form = adherence_form(user, the_night) if reads.trials_begun else None
     return render(request, "diary/checkin.html", {
         "form": form, "night": the_night, "morning": morning_after(the_night),
         "stored": stored, "episodes": episodes, "editing": night is not None, "trial_form": trial_form,
