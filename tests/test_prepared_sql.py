@@ -255,3 +255,23 @@ def test_upsert_values_writes_what_upsert_writes(owner):
     with pytest.raises(TypeError, match="cramps"):
         prepared_sql.upsert_values(Night, {"user": owner, "night": second, "cramps": 1},
                                    unique_fields=("user", "night"), update_fields=())
+
+
+def test_a_user_and_their_profile_in_one_statement(owner, other_patient, django_assert_num_queries):
+    """The join gives the rows the ORM gives (times, dates, time zone); no profile is None; no user is None."""
+    Profile.objects.filter(user=owner).update(bedtime="23:15", wake_time="06:40", time_zone="Asia/Tokyo",
+                                              birth_year=1951)
+    User = get_user_model()  # noqa: N806 - a model class
+    User.objects.filter(pk=owner.pk).update(last_login=datetime(2026, 11, 20, 6, 5, tzinfo=UTC))
+    for person in (owner, other_patient):
+        with django_assert_num_queries(1):
+            user, profile = prepared_sql.fetch_one_with_related(User, Profile, "user", pk=person.pk)
+        assert field_values(user) == field_values(User.objects.get(pk=person.pk))
+        assert field_values(profile) == field_values(Profile.objects.get(user=person))
+    assert (profile.user_id, user.pk) == (other_patient.pk, other_patient.pk)
+    Profile.objects.filter(user=other_patient).delete()
+    user, profile = prepared_sql.fetch_one_with_related(User, Profile, "user", pk=other_patient.pk)
+    assert user.pk == other_patient.pk and profile is None
+    assert prepared_sql.fetch_one_with_related(User, Profile, "user", pk=10**9) == (None, None)
+    with pytest.raises(ValueError, match="one-to-one"):
+        prepared_sql.fetch_one_with_related(User, Medicine, "user", pk=owner.pk)

@@ -72,6 +72,31 @@ def fetch_one(model: type[M], **lookups: Any) -> M | None:
     return rows[0] if rows else None
 
 
+def fetch_one_with_related(
+    model: type[M], related: type[models.Model], related_field: str, **lookups: Any
+) -> tuple[M | None, models.Model | None]:
+    """The one ``model`` row matching ``lookups`` and the ``related`` row whose one-to-one
+    ``related_field`` points to it (None if it has none), in one statement (a LEFT JOIN).
+
+    What ``select_related`` does for a reverse one-to-one, for the user and profile read on every
+    request.
+    """
+    alias = router.db_for_read(model)
+    plan = _joined_plan(model, related, related_field, tuple(lookups), alias)
+    connection = connections[alias]
+    rows = _run(connection, plan.sql, plan.params(lookups, connection), fetch=True)
+    if len(rows) > 1:
+        raise model.MultipleObjectsReturned(f"{len(rows)} {model.__name__} rows match {sorted(lookups)}")
+    if not rows:
+        return None, None
+    values = plan.convert(rows[0], connection)
+    split = len(plan.attnames)
+    obj = model.from_db(alias, plan.attnames, values[:split])
+    if values[split + plan.related_pk_position] is None:
+        return obj, None
+    return obj, related.from_db(alias, plan.related_attnames, values[split:])
+
+
 def count(model: type[models.Model], **lookups: Any) -> int:
     """``model.objects.filter(**lookups).count()``."""
     alias = router.db_for_read(model)
@@ -277,7 +302,7 @@ class _Plan:
         return values
 
 
-def _where(model: type[models.Model], keys: tuple[str, ...], connection) -> tuple[str, list]:
+def _where(model: type[models.Model], keys: tuple[str, ...], connection, qualifier: str = "") -> tuple[str, list]:
     quote = connection.ops.quote_name
     clauses, where_fields = [], []
     for key in keys:
@@ -290,7 +315,7 @@ def _where(model: type[models.Model], keys: tuple[str, ...], connection) -> tupl
             target = field.target_field
         else:
             target = field
-        clauses.append(f"{quote(field.column)} {_OPERATORS[operator or 'exact']} %s")
+        clauses.append(f"{qualifier}{quote(field.column)} {_OPERATORS[operator or 'exact']} %s")
         where_fields.append((key, target))
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", where_fields
 
@@ -324,13 +349,41 @@ def _select_plan(
             for name in order_by
         ]
         where += " ORDER BY " + ", ".join(terms)
+    converters = _converters(fields, table, connection)
+    return _Plan(f"SELECT {columns} FROM {quote(table)}{where}", where_fields, fields, converters)
+
+
+def _converters(fields: list[models.Field], table: str, connection, start: int = 0) -> list[tuple]:
+    """The ORM's converters for each column that has any, by position in the row (from ``start``)."""
     converters = []
-    for position, field in enumerate(fields):
+    for position, field in enumerate(fields, start):
         column = field.get_col(table)
         found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
         if found:
             converters.append((position, found, column))
-    return _Plan(f"SELECT {columns} FROM {quote(table)}{where}", where_fields, fields, converters)
+    return converters
+
+
+@lru_cache(maxsize=32)
+def _joined_plan(model: type[models.Model], related: type[models.Model], related_field: str,
+                 keys: tuple[str, ...], alias: str) -> _Plan:
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    fields, related_fields = list(model._meta.concrete_fields), list(related._meta.concrete_fields)
+    link = related._meta.get_field(related_field)
+    if not link.one_to_one or link.related_model is not model:
+        raise ValueError(f"{related.__name__}.{related_field} is not a one-to-one link to {model.__name__}")
+    table, other = model._meta.db_table, related._meta.db_table
+    columns = ", ".join([*(f"{quote(table)}.{quote(f.column)}" for f in fields),
+                         *(f"{quote(other)}.{quote(f.column)}" for f in related_fields)])
+    where, where_fields = _where(model, keys, connection, qualifier=f"{quote(table)}.")
+    join = (f" LEFT JOIN {quote(other)} ON {quote(other)}.{quote(link.column)} = "
+            f"{quote(table)}.{quote(link.target_field.column)}")
+    converters = _converters(fields, table, connection) + _converters(related_fields, other, connection, len(fields))
+    plan = _Plan(f"SELECT {columns} FROM {quote(table)}{join}{where}", where_fields, fields, converters)
+    plan.related_attnames = [f.attname for f in related_fields]
+    plan.related_pk_position = related_fields.index(related._meta.pk)
+    return plan
 
 
 @lru_cache(maxsize=128)
