@@ -5,8 +5,14 @@ from crampwise.api.urls import api
 from crampwise.diary import pwa, views
 from crampwise.insights import views as insight_views
 
+# The resolver tries these in order: the pages of every morning come first.
 urlpatterns = [
     path("", views.home, name="home"),
+    path("checkin/", views.checkin, name="checkin"),
+    path("history/", views.history, name="history"),
+    path("history/<str:night>/edit/", views.checkin, name="night_edit"),
+    path("history/<str:night>/", views.night_detail, name="night"),
+    path("history/<str:night>/delete/", views.night_delete, name="night_delete"),
     path("healthz", views.healthz, name="healthz"),
     path("sw.js", pwa.service_worker, name="service_worker"),
     path("manifest.webmanifest", pwa.manifest, name="manifest"),
@@ -15,11 +21,6 @@ urlpatterns = [
     path("night/episode/<uuid:episode_id>/", views.episode, name="episode"),
     path("night/episode/<uuid:episode_id>/delete/", views.episode_delete, name="episode_delete"),
     path("night-mode/", views.toggle_night_mode, name="night_mode"),
-    path("checkin/", views.checkin, name="checkin"),
-    path("history/", views.history, name="history"),
-    path("history/<str:night>/", views.night_detail, name="night"),
-    path("history/<str:night>/edit/", views.checkin, name="night_edit"),
-    path("history/<str:night>/delete/", views.night_delete, name="night_delete"),
     path("medicines/", views.medicines, name="medicines"),
     path("medicines/<uuid:medicine_id>/", views.medicine_edit, name="medicine_edit"),
     path("factors/", views.factors, name="factors"),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+import string
+
 import pytest
 from django.contrib.messages import constants
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -48,3 +51,30 @@ def test_the_check_in_message_reaches_the_next_page(owner_client):
     response = owner_client.post("/history/2026-01-05/edit/", {"cramps": "1"}, follow=True)
     assert "The night of Mon 05 Jan is saved" in response.content.decode()
     assert "The night of Mon 05 Jan is saved" not in owner_client.get("/history/").content.decode()
+
+
+def test_messages_too_large_for_the_cookie_still_go_to_the_session():
+    """Django's overflow to the session is untouched: what does not fit is kept there, nothing lost."""
+    request = RequestFactory().get("/")
+    request.session = {}
+    storage = MessageStorage(request)
+    rng = random.Random(4)  # text that does not compress, so four of them cannot share one cookie
+    texts = [f"Message {i}: " + "".join(rng.choices(string.ascii_letters, k=1500)) for i in range(4)]
+    for text in texts:
+        storage.add(constants.INFO, text)
+    response = HttpResponse()
+    storage.update(response)
+    assert request.session.get("_messages")  # the overflow
+    follow = RequestFactory().get("/")
+    follow.session, follow.COOKIES["messages"] = request.session, response.cookies["messages"].value
+    assert [str(m) for m in MessageStorage(follow)] == texts
+
+
+def test_safe_and_plain_text_are_not_mixed_up():
+    """The same words, once marked safe HTML and once plain, are two different cookies."""
+    from django.utils.safestring import mark_safe  # noqa: PLC0415
+
+    plain = stored_cookie(SignedOnceCookieStorage, "<b>Saved</b>")
+    safe = stored_cookie(SignedOnceCookieStorage, mark_safe("<b>Saved</b>"))  # noqa: S308 - a test of the flag
+    assert plain != safe
+    assert safe == stored_cookie(CookieStorage, mark_safe("<b>Saved</b>"))  # noqa: S308
