@@ -4,7 +4,10 @@ In one process, on a fresh SQLite database, times per call (median of rounds):
   - one user by primary key: ORM ``get`` vs ``prepared_sql.fetch_one`` (on the driver's cursor, and
     forced through Django's cursor wrapper as when queries are watched),
   - the session behind a request: Django's database backend vs crampwise's,
-  - a flash message's cookie: Django's cookie storage vs signed once per text,
+  - the person behind a request: Django's session store and the ORM (session, user, profile) vs the
+    session read with its user and profile in one statement,
+  - a flash message's cookie: Django's cookie storage vs kept once made,
+  - the check-in's write: an upsert from a model instance vs from the values,
   - a month of nights: ORM ``filter`` vs ``prepared_sql.fetch``,
   - the check-in form: Django's per-form deep copy of the fields vs the shared fields,
   - the check-in page (GET) and a fixed response, through the test client, for scale.
@@ -57,6 +60,7 @@ def main() -> None:
     from django.db import connection
     from django.http import HttpResponse, QueryDict
     from django.test import Client, RequestFactory
+    from django.utils import timezone
 
     from crampwise import prepared_sql
     from crampwise.accounts.message_storage import SignedOnceCookieStorage
@@ -103,16 +107,44 @@ def main() -> None:
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)
     session_key = client.cookies["sessionid"].value
+    # The same session in Django's own table, for Django's store to read (ours has its own table).
+    django_store = DjangoSessionStore()
+    django_store.update(SessionStore(session_key).load())
+    django_store.create()
+    django_key = django_store.session_key
+    assert DjangoSessionStore(django_key).load()["_auth_user_id"] == str(user.pk)
+    def django_signed_in():
+        data = DjangoSessionStore(django_key).load()
+        person = get_user_model().objects.select_related("profile").get(pk=data["_auth_user_id"])
+        return person.profile
+
+    def crampwise_signed_in():
+        store = SessionStore(session_key)
+        store.load()
+        return store.signed_in_rows[1]
+
+    night_values = {"user": user.pk, "night": first, "episode_count": 0, "checked_in_at": timezone.now(),
+                    "reported_cramps": 2, "worst_pain": 6, "factors": {"stretched": True, "alcohol_units": 1},
+                    "medicines_taken": ["Magnesium"]}
+    night_updates = ("reported_cramps", "worst_pain", "factors", "medicines_taken", "checked_in_at", "updated_at")
+
     rows = [
         ("user by key: ORM get", lambda: get_user_model().objects.get(pk=user.pk)),
         ("user by key: Django's cursor", through_django_cursor),
         ("user by key: prepared", lambda: prepared_sql.fetch_one(get_user_model(), pk=user.pk)),
-        ("session: Django's backend", lambda: DjangoSessionStore(session_key).load()),
+        ("session: Django's backend", lambda: DjangoSessionStore(django_key).load()),
         ("session: crampwise's", lambda: SessionStore(session_key).load()),
+        ("signed in: Django's way", django_signed_in),
+        ("signed in: one statement", crampwise_signed_in),
         ("message cookie: Django's", message_cookie(CookieStorage)),
         ("message cookie: signed once", message_cookie(SignedOnceCookieStorage)),
         ("30 nights: ORM filter", lambda: list(Night.objects.filter(user=user, night__gte=first, night__lte=today))),
         ("30 nights: prepared", lambda: prepared_sql.fetch(Night, user=user, night__gte=first, night__lte=today)),
+        ("night upsert: instance", lambda: prepared_sql.upsert(
+            Night(**{("user_id" if k == "user" else k): v for k, v in night_values.items()}),
+            unique_fields=("user", "night"), update_fields=night_updates)),
+        ("night upsert: values", lambda: prepared_sql.upsert_values(
+            Night, night_values, unique_fields=("user", "night"), update_fields=night_updates)),
         ("check-in form: deep copy", deep_copied_form),
         ("check-in form: shared", shared_form),
         ("fixed response (client)", lambda: client.get("/bench/bare")),
@@ -126,6 +158,8 @@ def main() -> None:
         ("driver's / Django's cursor", "user by key: prepared", "user by key: Django's cursor"),
         ("session, crampwise / Django", "session: crampwise's", "session: Django's backend"),
         ("message cookie, once / Django", "message cookie: signed once", "message cookie: Django's"),
+        ("signed in, joined / Django", "signed in: one statement", "signed in: Django's way"),
+        ("upsert, values / instance", "night upsert: values", "night upsert: instance"),
     ]
     for label, new, old in ratios:
         print(f"  {label + ':':32s}{times[new] / times[old]:.2f}")

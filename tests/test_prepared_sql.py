@@ -7,12 +7,12 @@ from itertools import product
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.sessions.models import Session
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from crampwise import prepared_sql
 from crampwise.accounts.models import Profile
+from crampwise.accounts.models import UserSession as Session
 from crampwise.accounts.sessions import SessionStore
 from crampwise.diary.models import Episode, Medicine, Night
 

@@ -78,8 +78,7 @@ def fetch_one_with_related(
     """The one ``model`` row matching ``lookups`` and the ``related`` row whose one-to-one
     ``related_field`` points to it (None if it has none), in one statement (a LEFT JOIN).
 
-    What ``select_related`` does for a reverse one-to-one, for the user and profile read on every
-    request.
+    What ``select_related`` does for a reverse one-to-one.
     """
     alias = router.db_for_read(model)
     plan = _joined_plan(model, related, related_field, tuple(lookups), alias)
@@ -89,12 +88,40 @@ def fetch_one_with_related(
         raise model.MultipleObjectsReturned(f"{len(rows)} {model.__name__} rows match {sorted(lookups)}")
     if not rows:
         return None, None
-    values = plan.convert(rows[0], connection)
-    split = len(plan.attnames)
-    obj = model.from_db(alias, plan.attnames, values[:split])
-    if values[split + plan.related_pk_position] is None:
-        return obj, None
-    return obj, related.from_db(alias, plan.related_attnames, values[split:])
+    main, other = plan.readers
+    return main.build(rows[0], connection), other.build(rows[0], connection)
+
+
+class RowReader:
+    """One model's columns in a SELECT written by hand (with joins), and the instance built from them.
+
+    ``columns`` lists every concrete field, qualified by the table, to be placed in the statement
+    from position ``start``; ``build`` converts those values as the ORM would and returns the
+    instance, or None when a LEFT JOIN found no row (a NULL key).
+    """
+
+    def __init__(self, model: type[models.Model], alias: str, start: int = 0):
+        connection = connections[alias]
+        quote = connection.ops.quote_name
+        table = model._meta.db_table
+        fields = list(model._meta.concrete_fields)
+        self.model, self.alias = model, alias
+        self.columns = ", ".join(f"{quote(table)}.{quote(f.column)}" for f in fields)
+        self.start, self.end = start, start + len(fields)
+        self.attnames = [f.attname for f in fields]
+        self.pk_position = fields.index(model._meta.pk)
+        self.converters = _converters(fields, table, connection)
+
+    def build(self, row: tuple, connection) -> models.Model | None:
+        values = list(row[self.start:self.end])
+        if values[self.pk_position] is None:
+            return None
+        for position, converters, expression in self.converters:
+            value = values[position]
+            for converter in converters:
+                value = converter(value, expression, connection)
+            values[position] = value
+        return self.model.from_db(self.alias, self.attnames, values)
 
 
 def count(model: type[models.Model], **lookups: Any) -> int:
@@ -369,20 +396,16 @@ def _joined_plan(model: type[models.Model], related: type[models.Model], related
                  keys: tuple[str, ...], alias: str) -> _Plan:
     connection = connections[alias]
     quote = connection.ops.quote_name
-    fields, related_fields = list(model._meta.concrete_fields), list(related._meta.concrete_fields)
     link = related._meta.get_field(related_field)
     if not link.one_to_one or link.related_model is not model:
         raise ValueError(f"{related.__name__}.{related_field} is not a one-to-one link to {model.__name__}")
-    table, other = model._meta.db_table, related._meta.db_table
-    columns = ", ".join([*(f"{quote(table)}.{quote(f.column)}" for f in fields),
-                         *(f"{quote(other)}.{quote(f.column)}" for f in related_fields)])
-    where, where_fields = _where(model, keys, connection, qualifier=f"{quote(table)}.")
-    join = (f" LEFT JOIN {quote(other)} ON {quote(other)}.{quote(link.column)} = "
-            f"{quote(table)}.{quote(link.target_field.column)}")
-    converters = _converters(fields, table, connection) + _converters(related_fields, other, connection, len(fields))
-    plan = _Plan(f"SELECT {columns} FROM {quote(table)}{join}{where}", where_fields, fields, converters)
-    plan.related_attnames = [f.attname for f in related_fields]
-    plan.related_pk_position = related_fields.index(related._meta.pk)
+    main = RowReader(model, alias)
+    other = RowReader(related, alias, start=main.end)
+    table, other_table = quote(model._meta.db_table), quote(related._meta.db_table)
+    where, where_fields = _where(model, keys, connection, qualifier=f"{table}.")
+    join = f" LEFT JOIN {other_table} ON {other_table}.{quote(link.column)} = {table}.{quote(link.target_field.column)}"
+    plan = _Plan(f"SELECT {main.columns}, {other.columns} FROM {table}{join}{where}", where_fields)
+    plan.readers = (main, other)
     return plan
 
 
