@@ -189,8 +189,26 @@ def test_the_server_access_log_writes_share_paths_without_their_token():
     token = "kmQWRZI7ypaXe_0z_e0urS-OL2G9NP-7Kzhv4BLrilU"
     environ = {"REQUEST_METHOD": "GET", "RAW_URI": f"/s/{token}/report.pdf", "PATH_INFO": f"/s/{token}/report.pdf",
                "SERVER_PROTOCOL": "HTTP/1.1", "HTTP_REFERER": f"https://cramps.example/s/{token}/", "QUERY_STRING": ""}
-    atoms = RedactingGunicornLogger(Config()).atoms(SimpleNamespace(status="200 OK", sent=10, headers=[]), [], environ, td(seconds=1))
-    assert token not in repr(atoms) and atoms["r"] == "GET /s/[token]/report.pdf HTTP/1.1"
+    config = Config()
+    config.set("accesslog", "-")
+    config.set("access_log_format", '%(h)s "%(r)s" %(s)s "%(f)s" %({referer}i)s %(U)s')
+    server_log = RedactingGunicornLogger(config)
+    lines = []
+    capture = logging.Handler()
+    capture.emit = lambda record: lines.append(capture.format(record))
+    server_log.access_log.addHandler(capture)
+    try:
+        server_log.access(SimpleNamespace(status="200 OK", sent=10, headers=[("Location", f"/s/{token}/")]),
+                          [("Referer", f"https://cramps.example/s/{token}/")],
+                          {**environ, "REMOTE_ADDR": "203.0.113.9"}, td(seconds=1))
+        server_log.access(SimpleNamespace(status="200 OK", sent=10, headers=[]), [],
+                          {**environ, "RAW_URI": "/history/", "PATH_INFO": "/history/", "HTTP_REFERER": "-"},
+                          td(seconds=1))
+    finally:
+        server_log.access_log.removeHandler(capture)
+    assert len(lines) == 2 and token not in "".join(lines)
+    assert lines[0].count("/s/[token]/") == 4  # the request line, both referers and the path
+    assert '"GET /history/ HTTP/1.1"' in lines[1]
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "Not Found: %s", (f"/s/{token}/",), None)
     RedactShareTokens().filter(record)
     assert token not in record.getMessage()

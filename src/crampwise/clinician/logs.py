@@ -26,11 +26,27 @@ def redact(text: str) -> str:
 
 
 class RedactingGunicornLogger(GunicornLogger):
-    """gunicorn's logger, with every access-log field that may hold a path redacted."""
+    """gunicorn's logger, whose access-log lines are written with share tokens redacted."""
 
-    def atoms(self, resp, req, environ, request_time):
-        atoms = super().atoms(resp, req, environ, request_time)
-        return {key: redact(value) if isinstance(value, str) else value for key, value in atoms.items()}
+    def setup(self, cfg):
+        super().setup(cfg)
+        self.access_log.addFilter(_REDACT_LINE)
+
+
+class _RedactLine(logging.Filter):
+    """Redacts the finished access-log line.
+
+    The line is made from a few of gunicorn's dozens of fields (every request and response header
+    is one); redacting the one line costs one search, where redacting every field cost a check-in
+    more than twice what it cost a plain page (benchmarks/http_diary.py, profiled).
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = redact(record.getMessage()), ()
+        return True
+
+
+_REDACT_LINE = _RedactLine()  # one instance: adding it again (a reload, another logger) is a no-op
 
 
 class RedactShareTokens(logging.Filter):
