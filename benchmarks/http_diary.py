@@ -9,6 +9,8 @@ A user with 3 years of nights; wrk (Debian's package) drives, in one run:
   - GET /history/ (the month calendar).
 Prints requests per second, p50 and p95 latency, and the check-in's throughput as a ratio of the
 baseline. Goals (issue 2): check-in >= 50% of the bare view's throughput; history p95 < 50 ms.
+The baseline runs right before and right after each page, and a page's ratio in a round is to the
+mean of those two: the machine's speed drifts between runs, and a drift within a pair cancels.
 
 Run: .venv/bin/python benchmarks/http_diary.py [--seconds 6] [--rounds 3] [--connections 8] [--database-url URL]
 Needs: apt-get install wrk.
@@ -187,23 +189,30 @@ def main() -> None:
         days = [(today - timedelta(days=2 + i)).isoformat() for i in range(1000)]
         nights = ",".join(f'{{"{d}", "{cramps_answer(logged.get(d, 0))}"}}' for d in days)
         check_saves(base, session, csrf, days[0], cramps_answer(logged.get(days[0], 0)))
+        baseline = (base + "/bench/bare", common)
         targets = {
-            "bare view (baseline)": (base + "/bench/bare", common),
+            "check-in POST": (base + "/", common + CHECKIN_LUA % {"nights": nights}),
+            "history GET": (base + "/history/", common),
             # A reference, not the goal's baseline: what loading the session and user alone costs.
             "signed-in bare view": (base + "/bench/bare-signed-in", common),
             # A reference too: a signed-in form POST (CSRF checked, body parsed) that does no work.
             "signed-in POST, no work": (base + "/", common + SIGNED_IN_POST_LUA),
-            "check-in POST": (base + "/", common + CHECKIN_LUA % {"nights": nights}),
-            "history GET": (base + "/history/", common),
         }
-        for url, script in targets.values():  # warm-up: imports, first connections, caches
+        for url, script in (baseline, *targets.values()):  # warm-up: imports, first connections, caches
             run_wrk(url, script, 2, args.connections, workers)
-        # Rounds of all three, one after the other: a shared machine's speed drifts over a minute,
-        # and a drift should hit the baseline and the pages alike.
-        rounds = {name: [] for name in targets}
+        # A shared machine's speed drifts from one run to the next, so each page is measured right
+        # after the baseline, and the baseline again right after the page: the page's ratio is to
+        # the mean of the two baselines around it (a drift within the pair cancels out).
+        rounds = {name: [] for name in ("bare view (baseline)", *targets)}
+        pairs = {name: [] for name in targets}
         for _ in range(args.rounds):
+            before = run_wrk(*baseline, args.seconds, args.connections, workers)
             for name, (url, script) in targets.items():
                 rounds[name].append(run_wrk(url, script, args.seconds, args.connections, workers))
+                after = run_wrk(*baseline, args.seconds, args.connections, workers)
+                pairs[name].append(mean_result(before, after))
+                rounds["bare view (baseline)"].append(before)
+                before = after
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -217,9 +226,9 @@ def main() -> None:
         cpu = statistics.median(x["cpu_ms_per_request"] for x in rounds[name])
         print(f"  {name:22s} {r['rps']:8.1f} req/s   p50 {r['p50_ms']:6.1f} ms   p95 {r['p95_ms']:6.1f} ms"
               f"   server CPU {cpu:5.2f} ms/req   errors {sum(x['errors'] for x in rounds[name])}")
-    checkin, bare = "check-in POST", "bare view (baseline)"
+    checkin = "check-in POST"
     no_work, signed_in = "signed-in POST, no work", "signed-in bare view"
-    ratios = round_ratios(rounds, checkin, bare)
+    ratios = round_ratios(rounds, checkin, pairs)
     ratio = statistics.median(ratios)
     history_p95 = statistics.median(r["p95_ms"] for r in rounds["history GET"])
     print(f"  check-in throughput / bare view = {ratio:.2f} (median of rounds: "
@@ -227,11 +236,11 @@ def main() -> None:
     print(f"  history p95 = {history_p95:.1f} ms (median of rounds; goal < 50 ms)")
     print(f"  for reference: check-in / signed-in bare view = {statistics.median(round_ratios(rounds, checkin, signed_in)):.2f}")
     print(f"  for reference: signed-in POST that does no work / bare view = "
-          f"{statistics.median(round_ratios(rounds, no_work, bare)):.2f}")
+          f"{statistics.median(round_ratios(rounds, no_work, pairs)):.2f}")
     print(f"  for reference: check-in / signed-in POST that does no work = "
           f"{statistics.median(round_ratios(rounds, checkin, no_work)):.2f} (by server CPU per request: "
           f"{statistics.median(round_ratios(rounds, checkin, no_work, cpu=True)):.2f})")
-    cpu_ratios = round_ratios(rounds, checkin, bare, cpu=True)
+    cpu_ratios = round_ratios(rounds, checkin, pairs, cpu=True)
     print(f"  for reference: bare view's server CPU per request / check-in's = {statistics.median(cpu_ratios):.2f} "
           f"(rounds: {', '.join(f'{x:.2f}' for x in cpu_ratios)}): the throughput ratio the server's own work allows")
     out = HERE / "results" / f"http_diary_{db.lower()}.json"
@@ -240,13 +249,20 @@ def main() -> None:
                                "history_p95_ms": history_p95}, indent=2))
 
 
-def round_ratios(rounds: dict, target: str, baseline: str, cpu: bool = False) -> list[float]:
-    """Each round's throughput of ``target`` over ``baseline``; with ``cpu``, the throughput their
-    server CPU per request allows (baseline's CPU over target's)."""
-    pairs = zip(rounds[target], rounds[baseline], strict=True)
+def round_ratios(rounds: dict, target: str, baseline: str | dict, cpu: bool = False) -> list[float]:
+    """Each round's throughput of ``target`` over ``baseline``'s (a name in ``rounds``, or ``pairs``:
+    the baselines measured around each target run); with ``cpu``, the throughput their server CPU
+    per request allows (baseline's CPU over target's)."""
+    base = baseline[target] if isinstance(baseline, dict) else rounds[baseline]
+    pairs = zip(rounds[target], base, strict=True)
     if cpu:
         return [b["cpu_ms_per_request"] / t["cpu_ms_per_request"] for t, b in pairs]
     return [t["rps"] / b["rps"] for t, b in pairs]
+
+
+def mean_result(a: dict, b: dict) -> dict:
+    """Two runs of the same page taken as one (throughput and CPU per request averaged)."""
+    return {"rps": (a["rps"] + b["rps"]) / 2, "cpu_ms_per_request": (a["cpu_ms_per_request"] + b["cpu_ms_per_request"]) / 2}
 
 
 def median_round(results: list[dict]) -> dict:
