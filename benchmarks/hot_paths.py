@@ -11,8 +11,7 @@ In one process, on a fresh SQLite database, times per call (median of rounds):
   - a posted check-in form: Django's QueryDict vs parsed in one pass (crampwise/http.py),
   - a month of nights: ORM ``filter`` vs ``prepared_sql.fetch``,
   - the check-in form: Django's per-form deep copy of the fields vs the shared fields,
-  - the check-in page (GET) and a fixed response, through the test client, for scale,
-  - a signed-in request right after another SQLite connection wrote (its page cache is then cold).
+  - the check-in page (GET) and a fixed response, through the test client, for scale.
 
     .venv/bin/python benchmarks/hot_paths.py [--repeats 7]
 """
@@ -22,7 +21,6 @@ from __future__ import annotations
 import argparse
 import copy
 import os
-import sqlite3
 import statistics
 import sys
 import tempfile
@@ -134,24 +132,7 @@ def main() -> None:
               b"&f_alcohol_units=1&f_fluid_glasses=6&medicines_taken=Magnesium")
     night_updates = ("reported_cramps", "worst_pain", "factors", "medicines_taken", "checked_in_at", "updated_at")
 
-    # In SQLite's WAL mode a write by any connection empties every other connection's page cache:
-    # on the server, every request after a check-in by another thread reads its pages cold.
-    other = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None)
-    other.execute("PRAGMA synchronous=NORMAL")
-    other.execute("CREATE TABLE IF NOT EXISTS bench_elsewhere (id INTEGER PRIMARY KEY, n INTEGER)")
-    other.execute("INSERT OR IGNORE INTO bench_elsewhere VALUES (1, 0)")
-
-    def write_elsewhere():
-        other.execute("UPDATE bench_elsewhere SET n = n + 1 WHERE id = 1")
-
-    def after_another_write(request):
-        def both():
-            write_elsewhere()
-            request()
-        return both
-
     rows = [
-        ("a write elsewhere", write_elsewhere),
         ("user by key: ORM get", lambda: get_user_model().objects.get(pk=user.pk)),
         ("user by key: Django's cursor", through_django_cursor),
         ("user by key: prepared", lambda: prepared_sql.fetch_one(get_user_model(), pk=user.pk)),
@@ -173,8 +154,6 @@ def main() -> None:
         ("check-in form: deep copy", deep_copied_form),
         ("check-in form: shared", shared_form),
         ("fixed response (client)", lambda: client.get("/bench/bare")),
-        ("signed-in view (client)", lambda: client.get("/bench/bare-signed-in")),
-        ("same, after a write elsewhere", after_another_write(lambda: client.get("/bench/bare-signed-in"))),
         ("check-in page GET (client)", lambda: client.get(f"/history/{today - timedelta(days=1)}/edit/")),
     ]
     times = {label: per_call_ms(fn, args.repeats, 50 if "client" in label else 200) for label, fn in rows}
@@ -193,8 +172,6 @@ def main() -> None:
         print(f"  {label + ':':32s}{times[new] / times[old]:.2f}")
     print(f"  shared / deep-copied form:    {times['check-in form: shared'] / times['check-in form: deep copy']:.2f}")
     print(f"  check-in page / fixed response: {times['check-in page GET (client)'] / times['fixed response (client)']:.0f}x")
-    cold = times["same, after a write elsewhere"] - times["signed-in view (client)"] - times["a write elsewhere"]
-    print(f"  a signed-in request after another connection's write: +{cold * 1000:.0f} us (its page cache is cold)")
 
 
 if __name__ == "__main__":
