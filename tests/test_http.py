@@ -59,6 +59,9 @@ def test_too_many_fields_is_refused_as_django_refuses_it(settings):
 @pytest.mark.django_db
 def test_the_production_application_reads_a_check_in(owner_client, owner):
     """Through crampwise.wsgi's application (the one gunicorn serves), a posted check-in is saved."""
+    from django.core.signals import request_finished, request_started  # noqa: PLC0415
+    from django.db import close_old_connections  # noqa: PLC0415
+
     from crampwise.diary.models import Night  # noqa: PLC0415
     from crampwise.wsgi import application  # noqa: PLC0415
 
@@ -72,7 +75,17 @@ def test_the_production_application_reads_a_check_in(owner_client, owner):
         "HTTP_X_CSRFTOKEN": "c" * 32, "REMOTE_ADDR": "127.0.0.1",
     }
     statuses = []
-    b"".join(application(environ, lambda status, headers, exc_info=None: statuses.append(status)))
+    # As Django's test client does: the test's transaction holds the connection, which the
+    # server's end-of-request clean-up would otherwise close.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        response = application(environ, lambda status, headers, exc_info=None: statuses.append(status))
+        b"".join(response)
+        response.close()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     assert statuses == ["302 Found"]
     night = Night.objects.get(user=owner, night="2026-11-20")
     assert (night.reported_cramps, night.worst_pain, night.note, night.factors) == (3, 5, "bad night", {"stretched": False})
