@@ -113,15 +113,10 @@ class RowReader:
         self.converters = _converters(fields, table, connection)
 
     def build(self, row: tuple, connection) -> models.Model | None:
-        values = list(row[self.start:self.end])
+        values = row[self.start:self.end]
         if values[self.pk_position] is None:
             return None
-        for position, converters, expression in self.converters:
-            value = values[position]
-            for converter in converters:
-                value = converter(value, expression, connection)
-            values[position] = value
-        return self.model.from_db(self.alias, self.attnames, values)
+        return self.model.from_db(self.alias, self.attnames, _convert(values, self.converters, connection))
 
 
 def count(model: type[models.Model], **lookups: Any) -> int:
@@ -304,6 +299,8 @@ def _adapter(field: models.Field, slow: Callable[[Any, Any], Any], *, none_is_nu
 
 
 class _Plan:
+    readers: tuple[RowReader, ...] = ()  # a joined plan's models, in the row's order
+
     def __init__(self, sql: str, where_fields: list[tuple[str, models.Field]], fields=(), converters=()):
         self.sql = sql
         self.where_adapters = [(key, _lookup_adapter(field)) for key, field in where_fields]
@@ -320,13 +317,18 @@ class _Plan:
         return out
 
     def convert(self, row: tuple, connection) -> list[Any]:
-        values = list(row)
-        for position, converters, expression in self.converters:
-            value = values[position]
-            for converter in converters:
-                value = converter(value, expression, connection)
-            values[position] = value
-        return values
+        return _convert(row, self.converters, connection)
+
+
+def _convert(row: tuple, converters: list[tuple], connection) -> list[Any]:
+    """A row's values as the ORM hands them over: each column through its converters."""
+    values = list(row)
+    for position, column_converters, expression in converters:
+        value = values[position]
+        for converter in column_converters:
+            value = converter(value, expression, connection)
+        values[position] = value
+    return values
 
 
 def _where(model: type[models.Model], keys: tuple[str, ...], connection, qualifier: str = "") -> tuple[str, list]:
@@ -371,19 +373,24 @@ def _select_plan(
     where, where_fields = _where(model, keys, connection)
     if order_by:
         # The database orders, as with the ORM, so NULLs land where they would there.
-        terms = [
-            f"{quote(model._meta.get_field(name.lstrip('-')).column)}{' DESC' if name.startswith('-') else ''}"
-            for name in order_by
-        ]
-        where += " ORDER BY " + ", ".join(terms)
+        where += " ORDER BY " + order_by_sql(model, order_by, alias)
     converters = _converters(fields, table, connection)
     return _Plan(f"SELECT {columns} FROM {quote(table)}{where}", where_fields, fields, converters)
 
 
-def _converters(fields: list[models.Field], table: str, connection, start: int = 0) -> list[tuple]:
-    """The ORM's converters for each column that has any, by position in the row (from ``start``)."""
+def order_by_sql(model: type[models.Model], order_by: tuple[str, ...] | list[str], alias: str) -> str:
+    """``order_by`` names ("-started", "name") as SQL terms, for the database to order by."""
+    quote = connections[alias].ops.quote_name
+    return ", ".join(
+        f"{quote(model._meta.get_field(name.lstrip('-')).column)}{' DESC' if name.startswith('-') else ''}"
+        for name in order_by
+    )
+
+
+def _converters(fields: list[models.Field], table: str, connection) -> list[tuple]:
+    """The ORM's converters for each column that has any, by position in the row."""
     converters = []
-    for position, field in enumerate(fields, start):
+    for position, field in enumerate(fields):
         column = field.get_col(table)
         found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
         if found:

@@ -64,8 +64,7 @@ def _sql(alias: str) -> str:
 
     def ordering(model: type[models.Model]) -> str:
         # The model's own ordering, by the database, as the ORM would order it (NULLs included).
-        return ", ".join(f"{column(model, n.lstrip('-'))}{' DESC' if n.startswith('-') else ''}"
-                         for n in model._meta.ordering)
+        return prepared_sql.order_by_sql(model, model._meta.ordering, alias)
 
     return (
         f"SELECT {_MEDICINE}, ROW_NUMBER() OVER (ORDER BY {ordering(Medicine)}), {column(Medicine, 'name')}, "
