@@ -167,10 +167,10 @@ def run_wrk(url: str, script: str, seconds: int, connections: int, workers: list
     """One wrk run, measured only when wrk's connections are shared evenly between the workers.
 
     Each keep-alive connection stays with the worker that accepted it, and which one does is a
-    lottery: in about a quarter of runs one worker got six or more of the eight connections and
-    served them alone, at about half the speed and a third more CPU per request, whatever the page
-    (seen in this benchmark's rounds). Such a run measures the lottery, not the page: it is run
-    again (up to 5 times; the last is kept and marked). Also returns the server's CPU time per
+    lottery. Before this check, 4 of 16 baseline runs in one benchmark served fewer than half the
+    usual requests a second with half again the server CPU per request; a worker serving most
+    connections alone does that to any page. A run with an uneven split measures the lottery, not
+    the page: it is run again (up to 5 times; the last is kept and marked). Also returns the server's CPU time per
     request, which a shared machine's drift moves less than throughput.
     """
     port = int(url.split(":")[2].split("/")[0])
