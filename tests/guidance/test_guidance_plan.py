@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from crampwise.guidance.assessment import assess
 
-
 TYPICAL = ("sudden_painful_tightening", "occurs_in_bed", "relieved_by_stretching")
 
 
