@@ -63,10 +63,15 @@ def input_schema() -> dict[str, Any]:
 
 
 _SOURCES = {"type": "array", "items": {"type": "string"}}
-_ITEM = {
+_ITEM_PROPERTIES: dict[str, Any] = {
+    "id": {"type": "string"},
+    "text": {"type": "string"},
+    "sources": _SOURCES,
+}
+_ITEM: dict[str, Any] = {
     "type": "object",
     "required": ["id", "text", "sources"],
-    "properties": {"id": {"type": "string"}, "text": {"type": "string"}, "sources": _SOURCES},
+    "properties": _ITEM_PROPERTIES,
 }
 
 
@@ -154,7 +159,7 @@ def output_schema() -> dict[str, Any]:
                                 "items": {
                                     **_ITEM,
                                     "properties": {
-                                        **_ITEM["properties"],
+                                        **_ITEM_PROPERTIES,
                                         "id": {
                                             "enum": [
                                                 "nerve_or_muscle_signs",
