@@ -112,6 +112,28 @@ def test_the_questionnaire_leads_to_a_plan(live_server, page, person, check_a11y
     check_a11y(page, "assessment form with earlier checks")
 
 
+def test_muscle_signs_are_asked_and_hold_back_home_trials(
+    live_server, page, person, check_a11y, check_reflow
+):
+    """Twitching muscles: a see-a-doctor finding, no trial offered, and the reason on the page."""
+    log_in(page, live_server, person)
+    page.goto(live_server.url + "/assessment/")
+    muscles = page.get_by_role("group", name="Your muscles")
+    assert muscles.get_by_text("twitches or ripples").is_visible()
+    assert page.get_by_text("new or came on suddenly").is_visible()
+    for symptom in SYMPTOMS:
+        answer = 0 if symptom in (*TYPICAL, "muscle_twitching") else 1  # 0 is Yes, 1 is No
+        page.locator(f"label[for=id_s_{symptom}_{answer}]").click()
+    page.get_by_role("button", name="See my results").click()
+    page.get_by_role("heading", level=1, name="Your results").wait_for()
+    check_a11y(page, "result with trials held back")
+    check_reflow(page)
+    assert page.get_by_text("signs of a nerve or muscle problem").is_visible()
+    assert page.get_by_role("heading", name="About home trials").is_visible()
+    assert page.get_by_text("Please see your doctor before you start any home trial").is_visible()
+    assert page.get_by_role("heading", name="Worth testing in a personal trial").count() == 0
+
+
 def test_an_urgent_result_is_an_alert_before_anything_else(
     live_server, page, person, check_a11y, check_reflow
 ):

@@ -46,6 +46,11 @@ CASES = [
         {"medications": ["bisoprolol"], "symptoms": ["dark_urine"]},
     ),
     (
+        "urgent_possible_muscle_breakdown",
+        {"symptoms": ["dark_urine"]},
+        {"medications": ["atorvastatin"], "symptoms": ["dark_urine"]},  # the statin flag instead
+    ),
+    (
         "urgent_quinine_bleeding",
         {"medications": ["quinine sulfate 300mg"], "symptoms": ["unusual_bleeding_or_bruising"]},
         {"medications": ["quinine sulfate 300mg"]},
@@ -71,7 +76,13 @@ CASES = [
         {"symptoms": ["muscle_weakness"]},
         {"medications": ["simvastatin"], "symptoms": ["muscle_weakness"]},  # urgent flag instead
     ),
+    (
+        "see_doctor_nerve_or_muscle_signs",
+        {"symptoms": ["muscle_twitching"]},
+        {"symptoms": ["muscle_weakness"]},  # weakness alone has its own flag
+    ),
     ("review_quinine", {"medications": ["Qualaquin"]}, {"medications": ["diltiazem"]}),
+    ("review_muscle_relaxant", {"medications": ["Norflex"]}, {"medications": ["naftidrofuryl"]}),
     ("risk_factor_age", {"age": 50}, {"age": 49}),
     ("risk_factor_sex", {"sex": "female"}, {"sex": "other"}),
     ("risk_factor_pregnancy", {"sex": "female", "pregnant": True}, {"sex": "female"}),
@@ -181,7 +192,8 @@ def test_one_medicine_flag_per_linked_medicine_with_its_class_and_strength(answe
 
 
 def test_negative_controls_raise_no_medicine_flag_and_are_not_unrecognised(answers):
-    """Beta-blockers, inhaled anticholinergics and paracetamol are known and not linked."""
+    """Beta-blockers and inhaled anticholinergics are known and not linked; paracetamol is known
+    but nobody we cite checked it, so it is "not_checked" rather than "no known link"."""
     result = assess(
         answers(
             medications=[
@@ -197,7 +209,13 @@ def test_negative_controls_raise_no_medicine_flag_and_are_not_unrecognised(answe
     )
     assert "medicine_associated_with_cramps" not in ids(result)
     assert result["unrecognised_medicines"] == []
-    assert {m["status"] for m in result["medicines"]} == {"no_known_link"}
+    statuses = {m["text"]: m["status"] for m in result["medicines"]}
+    assert {statuses[name] for name in ("bisoprolol", "metoprolol", "Spiriva", "tiotropium")} == {
+        "no_known_link"
+    }
+    assert {statuses[name] for name in ("paracetamol", "acetaminophen", "Tylenol")} == {
+        "not_checked"
+    }
 
 
 def test_unknown_medicines_are_listed_back_and_never_guessed(answers):

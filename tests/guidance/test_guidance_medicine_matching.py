@@ -13,6 +13,7 @@ from crampwise.guidance.medicines import (
     match_medicine,
     normalise_name,
     strongest_link,
+    takes_quinine,
     tokens,
 )
 
@@ -97,18 +98,54 @@ def test_a_misspelling_equally_close_to_two_drugs_is_refused():
         "Toprol-XL",
         "tiotropium",
         "Spiriva Respimat",
-        "paracetamol",
-        "acetaminophen 500",
-        "Tylenol",
-        "Panadol",
-        "Doliprane 1000",
     ],
 )
 def test_negative_controls_are_recognised_but_not_linked(text):
-    """Beta-blockers, inhaled anticholinergics and paracetamol raise no flag and are not unknown."""
+    """Beta-blockers and inhaled anticholinergics (studied, no link) raise no flag."""
     match = match_medicine(text)
     assert match.status == "no_known_link"
     assert strongest_link(match) is None
+
+
+@pytest.mark.parametrize(
+    "text", ["paracetamol", "acetaminophen 500", "Tylenol", "Panadol", "Doliprane 1000", "Zestril"]
+)
+def test_medicines_nobody_checked_are_not_called_free_of_a_link(text):
+    """Known, not flagged, but "not_checked": no source we cite looked for a link."""
+    match = match_medicine(text)
+    assert match.status == "not_checked"
+    assert strongest_link(match) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "generic", "class_id"),
+    [
+        ("Relvar Ellipta 92/22", "vilanterol", "laba_newer"),
+        ("Breo Ellipta", "vilanterol", "laba_newer"),
+        ("Trelegy Ellipta", "vilanterol", "laba_newer"),
+        ("Anoro Ellipta", "vilanterol", "laba_newer"),
+        ("Spiolto Respimat", "olodaterol", "laba_newer"),
+        ("Stiolto", "olodaterol", "laba_newer"),
+        ("Ultibro Breezhaler", "indacaterol", "laba_newer"),
+        ("Onbrez Breezhaler 150", "indacaterol", "laba_newer"),
+        ("Trimbow", "formoterol", "laba_alone"),
+        ("Duaklir Genuair", "formoterol", "laba_alone"),
+        ("Ventolin evohaler", "salbutamol", "short_acting_beta_agonist"),
+        ("Lyrica 75mg", "pregabalin", "pregabalin"),
+    ],
+)
+def test_newer_inhalers_and_label_listed_medicines_are_linked(text, generic, class_id):
+    """Combination inhalers are read through their long-acting ingredient; labels count too."""
+    match = match_medicine(text)
+    assert match.status == "linked" and not match.fuzzy and not match.unmatched_parts
+    ingredient = strongest_link(match)
+    assert (ingredient.generic, ingredient.class_id) == (generic, class_id)
+
+
+@pytest.mark.parametrize("text", ["Hexaquine", "Qualaquin 324 mg", "Quinine-Odan", "Quinimax"])
+def test_quinine_brands_are_recognised_as_quinine(text):
+    """Quinine under its brand names in France, the US and Canada is still quinine."""
+    assert takes_quinine([match_medicine(text)])
 
 
 def test_combinations_typed_by_ingredient_map_to_the_combination_class():

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from crampwise.guidance.assessment import assess
 
+TYPICAL = ("sudden_painful_tightening", "occurs_in_bed", "relieved_by_stretching")
 
-def plan_of(answers, **changes):
-    return assess(answers(**changes))["plan"]
+
+def plan_of(answers, *, symptoms=TYPICAL, **changes):
+    """The plan of someone whose cramps fit the criteria (trials are only for them)."""
+    return assess(answers(symptoms=symptoms, **changes))["plan"]
 
 
 def step_ids(plan):
@@ -90,12 +93,24 @@ def test_quinine_is_never_suggested_as_a_trial(answers):
     assert "quinine_review" in ask_ids(plan)
 
 
-def test_supplement_trials_are_held_back_in_pregnancy(answers):
-    """Pregnant: no magnesium trial, and a question for the midwife or doctor."""
-    plan = plan_of(answers, sex="female", pregnant=True)
-    assert "magnesium" not in trial_ids(plan)
-    assert "ask_before_supplements" in ask_ids(plan)
-    assert "magnesium" in trial_ids(plan_of(answers, sex="female"))
+def test_pregnancy_adds_a_question_before_any_supplement(answers):
+    """Pregnant: a question for the midwife or doctor before any new pill."""
+    assert "ask_before_supplements" in ask_ids(plan_of(answers, sex="female", pregnant=True))
+    assert "ask_before_supplements" not in ask_ids(plan_of(answers, sex="female"))
+
+
+def test_magnesium_is_never_a_default_trial(answers):
+    """High-certainty evidence of no benefit: the plan does not offer it to anyone."""
+    for changes in ({}, {"age": 80, "sex": "female"}, {"medications": ["Lasix"]}):
+        assert "magnesium" not in trial_ids(plan_of(answers, **changes))
+
+
+def test_without_the_cramp_pattern_the_plan_offers_no_trial_and_says_why(answers):
+    """No symptoms at all: the steps stay, the trials go, the reason is given with a source."""
+    plan = plan_of(answers, symptoms=())
+    assert plan["trials"] == [] and plan["steps"]
+    (reason,) = plan["held_back"]
+    assert reason["id"] == "not_night_cramps" and reason["sources"]
 
 
 def test_people_on_dialysis_are_not_told_to_drink_more(answers):

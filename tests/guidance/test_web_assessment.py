@@ -166,7 +166,10 @@ def test_an_emergency_says_to_call_an_ambulance(owner_client, owner, answers):
 def test_a_plain_result_shows_the_plan_medicines_and_citations(owner_client, owner, answers):
     """Steps first, then questions for the doctor, trials, linked and unknown medicines, sources."""
     data = answers(
-        age=68, sex="female", medications=["Lasix 40mg", "bisoprolol", "Frobnix"], symptoms=TYPICAL
+        age=68,
+        sex="female",
+        medications=["Lasix 40mg", "bisoprolol", "lisinopril", "Frobnix"],
+        symptoms=TYPICAL,
     )
     saved = stored(owner, data)
     html = owner_client.get(reverse("assessment_result", args=[saved.pk])).content.decode()
@@ -183,7 +186,10 @@ def test_a_plain_result_shows_the_plan_medicines_and_citations(owner_client, own
     positions = [html.index(f">{heading}</h") for heading in order]
     assert positions == sorted(positions)
     assert "Lasix contains furosemide" in html and "Linked with cramps" in html
-    assert "No known link with cramps" in html and "bisoprolol" in html
+    studied = html.split("Studied: no link with cramps found")[1].split("</ul>")[0]
+    assert "bisoprolol" in studied and "lisinopril" not in studied
+    # Nobody we cite looked for a link with lisinopril: it is "not checked", never "no link".
+    assert "lisinopril" in html.split("Not checked for a link with cramps")[1].split("</ul>")[0]
     assert "Not recognised" in html and "Frobnix" in html
     assert "Quinine" not in html.split("Worth testing")[1].split("Your medicines")[0]
     for key in saved.result["bibliography"]:

@@ -337,3 +337,31 @@ def test_a_real_assessment_round_trips_with_its_flags():
             "flags": [{k: f[k] for k in ("id", "severity", "message")} for f in flags],
         }
     ]
+
+
+def test_the_nerve_and_muscle_signs_round_trip_with_their_flag():
+    """The four new symptom answers and the see-a-doctor flag they raise come back unchanged."""
+    from crampwise.guidance.assessment import assess
+    from crampwise.guidance.inputs import NERVE_OR_MUSCLE_SIGNS, SYMPTOMS
+
+    answers = {
+        "age": 64,
+        "sex": "male",
+        "pregnant": False,
+        "conditions": [],
+        "medications": [],
+        "symptoms": {s: s in ("muscle_twitching", "muscle_wasting") for s in SYMPTOMS},
+    }
+    flags = assess(answers)["flags"]
+    assert "see_doctor_nerve_or_muscle_signs" in [f["id"] for f in flags]
+    data = PatientData("kim", assessments=({"answers": answers, "flags": flags},))
+    bundle, result = through_json(data)
+    assert validate_bundle(bundle) == []
+    (questionnaire,) = [
+        e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Questionnaire"
+    ]
+    links = {i["linkId"] for i in questionnaire["item"][-1]["item"]}
+    assert {f"symptoms.{s}" for s in NERVE_OR_MUSCLE_SIGNS} <= links
+    (restored,) = result.assessments
+    assert restored["answers"] == answers
+    assert [f["id"] for f in restored["flags"]] == [f["id"] for f in flags]

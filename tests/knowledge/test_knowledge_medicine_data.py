@@ -32,7 +32,7 @@ def test_every_linked_class_gives_its_strength_and_source():
     """Strength comes from a fixed set and at least one source backs it."""
     for cls in load_knowledge().classes.values():
         if cls.associated:
-            assert cls.strength in {"strong", "moderate", "weak", "reported"}
+            assert cls.strength in {"strong", "moderate", "weak", "reported", "label", "same_type"}
             assert cls.sources
 
 
@@ -57,10 +57,58 @@ def test_classes_without_evidence_are_not_flagged():
         "paracetamol",
         "lisinopril",
         "losartan",
-        "salbutamol",
     ):
         assert not kb.classes[kb.drugs[generic].class_id].associated, generic
-    assert "pregabalin" not in kb.drugs  # no cramp signal was found for it
+
+
+def test_only_the_study_negative_controls_count_as_checked_for_a_link():
+    """Beta-blockers and inhaled anticholinergics were studied; the rest are not "no link"."""
+    kb = load_knowledge()
+    checked = {cls.id for cls in kb.classes.values() if cls.link_checked}
+    assert checked == {"beta_blocker", "inhaled_anticholinergic"}
+    assert not kb.classes[kb.drugs["lisinopril"].class_id].link_checked
+    assert not kb.classes[kb.drugs["paracetamol"].class_id].link_checked
+
+
+def test_salbutamol_and_pregabalin_carry_what_their_labels_say():
+    """Both leaflets list muscle cramps: linked at the "label" strength with the label cited."""
+    kb = load_knowledge()
+    for generic, source in (
+        ("salbutamol", "salbutamol_leaflet"),
+        ("pregabalin", "pregabalin_smpc"),
+    ):
+        cls = kb.classes[kb.drugs[generic].class_id]
+        assert cls.associated and cls.strength == "label", generic
+        assert source in cls.sources, generic
+    # The pregabalin frequency was read in a summary, and the source says so.
+    assert kb.sources["pregabalin_smpc"].status == "secondary"
+
+
+def test_newer_long_acting_inhalers_are_recognised_but_not_given_a_measured_link():
+    """Vilanterol, olodaterol and indacaterol: same type as the linked ones, no ratio of their own."""
+    kb = load_knowledge()
+    for generic in ("vilanterol", "olodaterol", "indacaterol"):
+        cls = kb.classes[kb.drugs[generic].class_id]
+        assert cls.id == "laba_newer" and cls.strength == "same_type" and cls.measure is None
+
+
+def test_combination_inhalers_of_the_newer_type_have_brands_in_every_country():
+    """Relvar/Breo, Trelegy, Anoro, Spiolto/Stiolto and Ultibro are known in all four countries."""
+    combos = load_knowledge().combinations
+    for combo_id in (
+        "fluticasone_vilanterol",
+        "fluticasone_umeclidinium_vilanterol",
+        "umeclidinium_vilanterol",
+        "tiotropium_olodaterol",
+        "indacaterol_glycopyrronium",
+    ):
+        assert set(combos[combo_id].brands) == {"US", "UK", "CA", "FR"}, combo_id
+
+
+def test_quinine_is_known_by_its_brands_in_the_four_countries_where_sold():
+    """Qualaquin in the US, Hexaquine and others in France, generics in Canada."""
+    brands = load_knowledge().drugs["quinine"].brands
+    assert "Qualaquin" in brands["US"] and "Hexaquine" in brands["FR"] and brands["CA"]
 
 
 def test_ace_inhibitors_and_arbs_are_never_listed_as_a_cause():

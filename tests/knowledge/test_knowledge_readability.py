@@ -144,7 +144,7 @@ def test_each_group_of_text_reads_at_grade_eight_or_lower(group):
 
 def rendered_medicine_messages() -> list[tuple[str, str]]:
     from crampwise.guidance.assessment import assess
-    from crampwise.guidance.inputs import SYMPTOMS
+    from crampwise.guidance.inputs import MAX_MEDICATIONS, SYMPTOMS
 
     kb = load_knowledge()
     # One medicine per linked class, typed by its generic name and by a brand, to render both
@@ -155,23 +155,37 @@ def rendered_medicine_messages() -> list[tuple[str, str]]:
             medications += [drug.generic, *drug.brand_names[:1]]
     for combo in kb.combinations.values():
         medications += list(combo.brand_names[:1])
-    result = assess(
-        {
-            "age": 70,
-            "sex": "female",
-            "pregnant": True,
-            "conditions": [c for c in kb.conditions],
-            "medications": medications,
-            "symptoms": dict.fromkeys(SYMPTOMS, False),
-        }
-    )
-    texts = [(f"{f['id']} {f.get('medicine', '')}", f["message"]) for f in result["flags"]]
-    texts += [
-        (f"plan {item['id']}", item["text"])
-        for part in ("steps", "ask_doctor", "trials")
-        for item in result["plan"][part]
+    cramps = ["sudden_painful_tightening", "occurs_in_bed", "relieved_by_stretching"]
+    base = {
+        "age": 70,
+        "sex": "female",
+        "pregnant": True,
+        "conditions": [c for c in kb.conditions],
+        "medications": [],
+        "symptoms": dict.fromkeys(SYMPTOMS, False),
+    }
+    # The input takes at most MAX_MEDICATIONS names, so the list is assessed in batches; more
+    # people (a teenager, someone with muscle signs or restless legs) render every plan item.
+    answers = [
+        {**base, "medications": medications[i : i + MAX_MEDICATIONS]}
+        for i in range(0, len(medications), MAX_MEDICATIONS)
     ]
-    return texts
+    for age, extra in (
+        (15, cramps),
+        (70, ["muscle_twitching", "urge_to_move", "relieved_by_movement"]),
+        (70, []),
+    ):
+        answers.append({**base, "age": age, "symptoms": {s: s in extra for s in SYMPTOMS}})
+    texts = []
+    for data in answers:
+        result = assess(data)
+        texts += [(f"{f['id']} {f.get('medicine', '')}", f["message"]) for f in result["flags"]]
+        texts += [
+            (f"plan {item['id']}", item["text"])
+            for part in ("steps", "ask_doctor", "trials", "held_back")
+            for item in result["plan"][part]
+        ]
+    return list(dict.fromkeys(texts))
 
 
 @pytest.mark.parametrize(("where", "text"), rendered_medicine_messages())

@@ -16,8 +16,15 @@ from crampwise.knowledge import load_knowledge
 from crampwise.knowledge.records import KnowledgeBase
 
 from . import messages as m
-from .inputs import AssessmentInput, parse_input
-from .medicines import MedicineMatch, match_medicines, strongest_link, takes_quinine, takes_statin
+from .inputs import NERVE_OR_MUSCLE_SIGNS, AssessmentInput, parse_input
+from .medicines import (
+    MedicineMatch,
+    match_medicines,
+    strongest_link,
+    takes_muscle_relaxant,
+    takes_quinine,
+    takes_statin,
+)
 from .plan import build_plan, plan_sources
 
 SEVERITY_ORDER = ("emergency", "urgent", "routine", "info")
@@ -46,6 +53,9 @@ def red_flag_ids(answers: AssessmentInput, medicines: list[MedicineMatch]) -> li
         ("urgent_possible_dvt", has("one_leg_swollen_warm_or_red")),
         ("urgent_prolonged_cramp", has("cramp_over_10_min_not_easing")),
         ("urgent_statin_muscle_damage", statin and (has("muscle_weakness") or has("dark_urine"))),
+        # Dark urine after muscle pain can mean muscle breakdown whatever the cause; with a
+        # statin the flag above says so and names the statin, so this one would only repeat it.
+        ("urgent_possible_muscle_breakdown", has("dark_urine") and not statin),
         ("urgent_quinine_bleeding", quinine and has("unusual_bleeding_or_bruising")),
         ("urgent_tetanus_risk", has("soil_contaminated_wound")),
         # IRLSSG criteria 1 and 3; "at rest" and "evening or night" are implied by the question
@@ -56,7 +66,9 @@ def red_flag_ids(answers: AssessmentInput, medicines: list[MedicineMatch]) -> li
         # On a statin, weakness is already an urgent flag; saying "see your doctor at a normal
         # visit" as well would blur the message.
         ("see_doctor_muscle_weakness", has("muscle_weakness") and not statin),
+        ("see_doctor_nerve_or_muscle_signs", any(has(s) for s in NERVE_OR_MUSCLE_SIGNS)),
         ("review_quinine", quinine),
+        ("review_muscle_relaxant", takes_muscle_relaxant(medicines)),
     ]
     return [flag_id for flag_id, applies in rules if applies]
 
@@ -126,6 +138,10 @@ def _medicine_flags(kb: KnowledgeBase, medicines: Iterable[MedicineMatch]) -> li
         cls = kb.classes[ingredient.class_id]
         if cls.strength == "reported":
             text = m.MEDICINE_REPORTED
+        elif cls.strength == "label":
+            text = m.MEDICINE_LABEL
+        elif cls.strength == "same_type":
+            text = m.MEDICINE_SAME_TYPE
         elif cls.measure is None:
             text = m.MEDICINE_LISTED
         elif cls.strength == "weak":
@@ -207,7 +223,7 @@ def assess(data: dict) -> dict:
     flags = sort_flags(flags)
 
     urgent = any(flag["severity"] in URGENT_SEVERITIES for flag in flags)
-    plan = None if urgent else build_plan(kb, answers, flags)
+    plan = None if urgent else build_plan(kb, answers, flags, criteria_met=meets_criteria(answers))
     cited = [key for flag in flags for key in flag["sources"]]
     if plan is not None:
         cited += plan_sources(plan)

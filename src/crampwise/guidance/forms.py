@@ -13,7 +13,7 @@ from crampwise.diary.forms import YES_NO, RadioRow
 from crampwise.guidance.inputs import MAX_AGE, MAX_MEDICATION_LENGTH, MAX_MEDICATIONS, SYMPTOMS
 from crampwise.knowledge import load_conditions, prevention_checklist
 
-# The 14 symptoms in plain words. The keys must be exactly SYMPTOMS (a test checks): a symptom
+# The symptoms in plain words. The keys must be exactly SYMPTOMS (a test checks): a symptom
 # without a question would never raise its red flag.
 SYMPTOM_QUESTIONS = {
     "sudden_painful_tightening": gettext_lazy(
@@ -34,12 +34,28 @@ SYMPTOM_QUESTIONS = {
         "Do your legs hurt when you walk, and get better when you stop and rest?"
     ),
     "numbness_or_tingling": gettext_lazy("Do you have numbness or tingling in your legs or feet?"),
-    "muscle_weakness": gettext_lazy("Do your leg muscles feel weak, or look thinner than before?"),
+    "muscle_weakness": gettext_lazy("Do your leg muscles feel weak?"),
+    "daytime_cramps": gettext_lazy(
+        "Do you also get cramps in the day, when you are resting and have not just exercised?"
+    ),
+    "muscle_twitching": gettext_lazy(
+        "Do you see small twitches or ripples under the skin of your muscles?"
+    ),
+    "weakness_getting_worse": gettext_lazy(
+        "Are any of your muscles getting weaker over weeks or months?"
+    ),
+    "muscle_wasting": gettext_lazy(
+        "Do any of your muscles look thinner or smaller than they used to?"
+    ),
     "one_leg_swollen_warm_or_red": gettext_lazy(
         "Is one leg painful and also swollen, warm, or red or dark?"
     ),
-    "chest_pain_or_breathless": gettext_lazy("Do you have chest pain or trouble breathing?"),
-    "dark_urine": gettext_lazy("Is your urine (pee) very dark, like tea or cola?"),
+    "chest_pain_or_breathless": gettext_lazy(
+        "Do you have chest pain or trouble breathing that is new or came on suddenly?"
+    ),
+    "dark_urine": gettext_lazy(
+        "Since your muscle pain or cramps, has your urine (pee) been very dark, like tea or cola?"
+    ),
     "soil_contaminated_wound": gettext_lazy(
         "Have you had a cut or wound with soil or dirt in it not long ago?"
     ),
@@ -68,7 +84,17 @@ SYMPTOM_GROUPS = (
             "relieved_by_movement",
             "walking_pain_relieved_by_rest",
             "numbness_or_tingling",
+        ),
+    ),
+    (
+        "muscles",
+        gettext_lazy("Your muscles"),
+        (
+            "daytime_cramps",
+            "muscle_twitching",
             "muscle_weakness",
+            "weakness_getting_worse",
+            "muscle_wasting",
         ),
     ),
     (

@@ -30,6 +30,18 @@ SYMPTOMS = (
     "numbness_or_tingling",
     "soil_contaminated_wound",
     "unusual_bleeding_or_bruising",
+    # Signs that point to a nerve or muscle disease rather than ordinary night cramps.
+    "daytime_cramps",
+    "muscle_twitching",
+    "weakness_getting_worse",
+    "muscle_wasting",
+)
+# Any of these holds back home trials until a doctor has seen the person.
+NERVE_OR_MUSCLE_SIGNS = (
+    "daytime_cramps",
+    "muscle_twitching",
+    "weakness_getting_worse",
+    "muscle_wasting",
 )
 SEXES = ("female", "male", "other", "unknown")
 MAX_AGE = 120

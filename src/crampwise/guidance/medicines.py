@@ -30,7 +30,8 @@ from crampwise.knowledge.records import KnowledgeBase
 FORM_WORDS = frozenset(
     """
     inhaler inhalers inhalation inhaled inh puffer puff puffs evohaler accuhaler diskus turbohaler
-    turbuhaler spiromax ellipta easyhaler respimat handihaler breezhaler novolizer hfa mdi dpi
+    turbuhaler spiromax ellipta easyhaler respimat handihaler breezhaler novolizer neohaler
+    genuair pressair aerosphere autohaler nexthaler hfa mdi dpi
     nebuliser nebulizer nebules tablet tablets tab tabs caplet caplets capsule capsules cap caps
     pill pills softgel softgels xl xr sr er la lp cr mr cd dr ec odt retard prolonged modified
     extended release slow oral solution suspension liquid syrup injection injections inj iv
@@ -144,7 +145,9 @@ class MedicineMatch:
     """The verdict on one typed medicine.
 
     ``status`` is ``linked`` (some ingredient's class is linked to cramps), ``no_known_link``
-    (recognised, nothing linked) or ``not_recognised``. ``ingredients`` are the classified parts;
+    (recognised, and every ingredient's class was checked for a link and none found),
+    ``not_checked`` (recognised, nothing linked, but no source we cite looked for a link) or
+    ``not_recognised``. ``ingredients`` are the classified parts;
     a LABA-with-steroid inhaler is one ingredient of its own class.
     """
 
@@ -291,10 +294,17 @@ def match_medicine(text: str, index: MedicineIndex | None = None) -> MedicineMat
     if not entries:
         return MedicineMatch(text=text, status="not_recognised", unmatched_parts=tuple(unmatched))
     ingredients = _ingredients(index, entries)
-    linked = any(index.kb.classes[i.class_id].associated for i in ingredients)
+    classes = [index.kb.classes[i.class_id] for i in ingredients]
+    if any(cls.associated for cls in classes):
+        status = "linked"
+    elif all(cls.link_checked for cls in classes):
+        status = "no_known_link"
+    else:
+        # Recognised, but nobody we cite has looked for a link: never say "no link".
+        status = "not_checked"
     return MedicineMatch(
         text=text,
-        status="linked" if linked else "no_known_link",
+        status=status,
         matched_names=tuple(dict.fromkeys(e.name for e in entries)),
         ingredients=ingredients,
         fuzzy=fuzzy,
@@ -307,7 +317,7 @@ def match_medicines(texts: Iterable[str]) -> list[MedicineMatch]:
     return [match_medicine(text, index) for text in texts]
 
 
-STRENGTH_ORDER = ("strong", "moderate", "weak", "reported", "none")
+STRENGTH_ORDER = ("strong", "moderate", "weak", "reported", "label", "same_type", "none")
 
 
 def strongest_link(match: MedicineMatch, kb: KnowledgeBase | None = None) -> Ingredient | None:
@@ -330,3 +340,7 @@ def takes_statin(matches: Iterable[MedicineMatch]) -> bool:
 
 def takes_quinine(matches: Iterable[MedicineMatch]) -> bool:
     return takes_class(matches, "quinine")
+
+
+def takes_muscle_relaxant(matches: Iterable[MedicineMatch]) -> bool:
+    return takes_class(matches, "muscle_relaxant")

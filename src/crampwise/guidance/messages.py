@@ -116,6 +116,22 @@ MEDICINE_REPORTED = _t(
     gettext_noop("Some people have had cramps with it, but the link is weak."),
     "allen_kirby2012",
 )
+MEDICINE_LABEL = _t(
+    "medicine_label",
+    gettext_noop(
+        "The information that comes with it lists muscle cramps as a side effect that some "
+        "people may get."
+    ),
+    basis="app",  # the class's own sources (the product information) are added to the flag
+)
+MEDICINE_SAME_TYPE = _t(
+    "medicine_same_type",
+    gettext_noop(
+        "Cramps were more common after people started older inhalers of this type. This one "
+        "came out later and was not in that study, so we do not know if it does the same."
+    ),
+    "garrison2012",
+)
 MEDICINE_CONFLICT = _t(
     "medicine_conflict",
     gettext_noop("Not all studies found this link."),
@@ -163,7 +179,6 @@ ASK_BLOOD_TESTS = _t(
     ),
     "allen_kirby2012",
     "aasm_leg_cramps",
-    "tan2024",
 )
 ASK_BLOOD_SALTS_DIURETIC = _t(
     "ask_blood_salts_diuretic",
@@ -184,9 +199,57 @@ ASK_FREQUENT = _t(
 )
 ASK_QUININE = _t(
     "ask_quinine",
-    gettext_noop("Ask your doctor whether you still need quinine."),
+    gettext_noop(
+        "Ask your doctor whether you still need quinine. UK advice is to stop it if it has not "
+        "helped after about 4 weeks, and to check about every 3 months if it has."
+    ),
     "fda_quinine",
     "coppin2005",
+    "mhra_quinine2010",
+)
+ASK_MUSCLE_RELAXANT = _t(
+    "ask_muscle_relaxant",
+    gettext_noop(
+        "Ask your doctor whether you still need your muscle relaxant. Do not stop it all at once."
+    ),
+    "ema_carisoprodol2007",
+    "ags_beers2023",
+)
+
+# Why the plan offers no home trial, or only some.
+HOLD_NERVE_OR_MUSCLE = _t(
+    "hold_nerve_or_muscle",
+    gettext_noop(
+        "Please see your doctor before you start any home trial. Some of your answers need a "
+        "doctor's check first."
+    ),
+    "nhs_inform_leg_cramps",
+    "leeds_nhs_mnd",
+)
+HOLD_UNDER_18 = _t(
+    "hold_under_18",
+    gettext_noop(
+        "Night cramps are less common in children and teens. A doctor should check them before "
+        "you try any pill, supplement or change of medicine."
+    ),
+    "aasm_leg_cramps",
+)
+HOLD_NOT_CRAMPS = _t(
+    "hold_not_cramps",
+    gettext_noop(
+        "Your answers do not fit the usual pattern of night leg cramps, so we do not suggest a "
+        "cramp trial. Talk to your doctor about what you feel."
+    ),
+    "aasm_leg_cramps",
+    "rabbitt2016",
+)
+HOLD_RESTLESS_LEGS = _t(
+    "hold_restless_legs",
+    gettext_noop(
+        "What you feel may be restless legs rather than cramps. The trials here are for cramps, "
+        "so we do not suggest one. Ask your doctor about restless legs."
+    ),
+    "irlssg_criteria",
 )
 ASK_PREGNANT = _t(
     "ask_pregnant",

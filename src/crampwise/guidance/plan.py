@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from crampwise.i18n import gettext as _
-from crampwise.knowledge.records import KnowledgeBase, Remedy, Statement
+from crampwise.knowledge.records import ADULT_AGE, KnowledgeBase, Remedy, Statement
 
 from . import messages as m
 from .inputs import AssessmentInput
@@ -22,7 +22,17 @@ DIURETIC_CLASSES = frozenset({"potassium_sparing_diuretic", "thiazide_diuretic",
 # Flags that are already answered by a dedicated plan item, so "tell your doctor about the other
 # things" does not repeat them.
 FLAGS_WITH_OWN_ITEM = frozenset(
-    {"medicine_associated_with_cramps", "review_quinine", "meets_sleep_related_leg_cramp_criteria"}
+    {
+        "medicine_associated_with_cramps",
+        "review_quinine",
+        "review_muscle_relaxant",
+        "meets_sleep_related_leg_cramp_criteria",
+    }
+)
+# Findings that may come from a disease of the nerves or muscles: no home trial until a doctor
+# has seen the person, because a trial would put off that visit by weeks.
+NERVE_OR_MUSCLE_FLAGS = frozenset(
+    {"see_doctor_nerve_or_muscle_signs", "see_doctor_muscle_weakness"}
 )
 
 
@@ -77,6 +87,8 @@ def _ask_doctor(
         items.append(item)
     if any(f["id"] == "review_quinine" for f in flags):
         items.append(_from_text("quinine_review", m.ASK_QUININE))
+    if any(f["id"] == "review_muscle_relaxant" for f in flags):
+        items.append(_from_text("muscle_relaxant_review", m.ASK_MUSCLE_RELAXANT))
     items.append(_from_text("blood_tests", m.ASK_BLOOD_TESTS))
     if any(f["class"] in DIURETIC_CLASSES for f in linked):
         items.append(_from_text("blood_salts", m.ASK_BLOOD_SALTS_DIURETIC))
@@ -93,14 +105,49 @@ def _ask_doctor(
     return items
 
 
-def _trials(
-    kb: KnowledgeBase, answers: AssessmentInput, flags: Sequence[Mapping[str, Any]]
+def held_back(
+    answers: AssessmentInput, flags: Sequence[Mapping[str, Any]], *, criteria_met: bool
 ) -> list[dict[str, Any]]:
+    """Why the plan offers no home trial (or no supplement or medicine trial), most serious first.
+
+    Trials are for night leg cramps in adults whom nothing else needs a doctor for first: signs
+    of a nerve or muscle disease hold back every trial, a restless-legs pattern or cramps that do
+    not fit the criteria hold back the cramp trials, and under 18 supplements and medicines are
+    for a doctor to decide.
+    """
+    flag_ids = {f["id"] for f in flags}
+    reasons = []
+    if flag_ids & NERVE_OR_MUSCLE_FLAGS:
+        reasons.append(_from_text("nerve_or_muscle_signs", m.HOLD_NERVE_OR_MUSCLE))
+    if answers.age < ADULT_AGE:
+        reasons.append(_from_text("under_18", m.HOLD_UNDER_18))
+    if "consider_restless_legs" in flag_ids:
+        reasons.append(_from_text("restless_legs", m.HOLD_RESTLESS_LEGS))
+    elif not criteria_met:
+        reasons.append(_from_text("not_night_cramps", m.HOLD_NOT_CRAMPS))
+    return reasons
+
+
+# Reasons that hold back every trial; "under_18" holds back only the adults-only ones.
+HOLD_ALL = frozenset({"nerve_or_muscle_signs", "restless_legs", "not_night_cramps"})
+
+
+def _trials(
+    kb: KnowledgeBase,
+    answers: AssessmentInput,
+    flags: Sequence[Mapping[str, Any]],
+    reasons: Sequence[Mapping[str, Any]],
+) -> list[dict[str, Any]]:
+    reason_ids = {r["id"] for r in reasons}
+    if reason_ids & HOLD_ALL:
+        return []
     has_linked_medicine = bool(_linked_medicines(flags))
     trials = []
     remedies = sorted(kb.remedies.values(), key=lambda r: r.plan.priority)
     for remedy in remedies:
         if not (remedy.trialable and remedy.plan.suggest_trial) or _skipped(remedy, answers):
+            continue
+        if remedy.adults_only and "under_18" in reason_ids:
             continue
         # A medicine change is only worth testing when a medicine linked to cramps is taken.
         if remedy.id == "medicine_change" and not has_linked_medicine:
@@ -125,13 +172,19 @@ def _trials(
 
 
 def build_plan(
-    kb: KnowledgeBase, answers: AssessmentInput, flags: Sequence[Mapping[str, Any]]
+    kb: KnowledgeBase,
+    answers: AssessmentInput,
+    flags: Sequence[Mapping[str, Any]],
+    *,
+    criteria_met: bool,
 ) -> dict[str, Any]:
     """The plan for answers whose flags hold nothing urgent (the caller checks)."""
+    reasons = held_back(answers, flags, criteria_met=criteria_met)
     return {
         "steps": _steps(kb, answers),
         "ask_doctor": _ask_doctor(answers, flags),
-        "trials": _trials(kb, answers, flags),
+        "trials": _trials(kb, answers, flags, reasons),
+        "held_back": reasons,
     }
 
 
@@ -139,7 +192,7 @@ def plan_sources(plan: Mapping[str, Any]) -> list[str]:
     """Every source key the plan cites, in order."""
     keys = [
         key
-        for part in ("steps", "ask_doctor", "trials")
+        for part in ("steps", "ask_doctor", "trials", "held_back")
         for item in plan[part]
         for key in item["sources"]
     ]

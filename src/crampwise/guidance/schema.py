@@ -15,13 +15,16 @@ FLAG_IDS = (
     "urgent_possible_dvt",
     "urgent_prolonged_cramp",
     "urgent_statin_muscle_damage",
+    "urgent_possible_muscle_breakdown",
     "urgent_quinine_bleeding",
     "urgent_tetanus_risk",
     "consider_restless_legs",
     "consider_claudication",
     "consider_neuropathy",
     "see_doctor_muscle_weakness",
+    "see_doctor_nerve_or_muscle_signs",
     "review_quinine",
+    "review_muscle_relaxant",
     "meets_sleep_related_leg_cramp_criteria",
     "risk_factor_age",
     "risk_factor_sex",
@@ -60,10 +63,15 @@ def input_schema() -> dict[str, Any]:
 
 
 _SOURCES = {"type": "array", "items": {"type": "string"}}
-_ITEM = {
+_ITEM_PROPERTIES: dict[str, Any] = {
+    "id": {"type": "string"},
+    "text": {"type": "string"},
+    "sources": _SOURCES,
+}
+_ITEM: dict[str, Any] = {
     "type": "object",
     "required": ["id", "text", "sources"],
-    "properties": {"id": {"type": "string"}, "text": {"type": "string"}, "sources": _SOURCES},
+    "properties": _ITEM_PROPERTIES,
 }
 
 
@@ -100,7 +108,9 @@ def output_schema() -> dict[str, Any]:
                         "medicine": {"type": "string"},
                         "class": {"type": "string"},
                         "atc": {"type": ["string", "null"]},
-                        "strength": {"enum": ["strong", "moderate", "weak", "reported"]},
+                        "strength": {
+                            "enum": ["strong", "moderate", "weak", "reported", "label", "same_type"]
+                        },
                         "condition": {"type": "string"},
                     },
                     "allOf": [
@@ -124,7 +134,9 @@ def output_schema() -> dict[str, Any]:
                     "required": ["text", "status", "read_as", "fuzzy", "ingredients"],
                     "properties": {
                         "text": {"type": "string"},
-                        "status": {"enum": ["linked", "no_known_link", "not_recognised"]},
+                        "status": {
+                            "enum": ["linked", "no_known_link", "not_checked", "not_recognised"]
+                        },
                         "read_as": {"type": "array", "items": {"type": "string"}},
                         "fuzzy": {"type": "boolean"},
                         "ingredients": {"type": "array"},
@@ -137,11 +149,28 @@ def output_schema() -> dict[str, Any]:
                     {"type": "null"},
                     {
                         "type": "object",
-                        "required": ["steps", "ask_doctor", "trials"],
+                        "required": ["steps", "ask_doctor", "trials", "held_back"],
                         "additionalProperties": False,
                         "properties": {
                             "steps": {"type": "array", "items": _ITEM},
                             "ask_doctor": {"type": "array", "items": _ITEM},
+                            "held_back": {
+                                "type": "array",
+                                "items": {
+                                    **_ITEM,
+                                    "properties": {
+                                        **_ITEM_PROPERTIES,
+                                        "id": {
+                                            "enum": [
+                                                "nerve_or_muscle_signs",
+                                                "under_18",
+                                                "restless_legs",
+                                                "not_night_cramps",
+                                            ]
+                                        },
+                                    },
+                                },
+                            },
                             "trials": {
                                 "type": "array",
                                 "items": {

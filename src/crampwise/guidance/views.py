@@ -91,7 +91,10 @@ def _result_context(result: dict) -> dict:
     medicine_flags = [f for f in flags if f["id"] == MEDICINE_FLAG]
     plan = result.get("plan")
     plan_items = (
-        [i for part in ("steps", "ask_doctor", "trials") for i in plan[part]] if plan else []
+        # Stored results from before "held_back" existed have no such key.
+        [i for part in ("steps", "ask_doctor", "held_back", "trials") for i in plan.get(part, [])]
+        if plan
+        else []
     )
     bibliography = result.get("bibliography", {})
     # Sources are numbered in the order a reader meets them on the page.
@@ -107,6 +110,7 @@ def _result_context(result: dict) -> dict:
         "other_flags": others,
         "medicine_flags": medicine_flags,
         "no_link_medicines": [m for m in medicines if m["status"] == "no_known_link"],
+        "not_checked_medicines": [m for m in medicines if m["status"] == "not_checked"],
         "unrecognised": result.get("unrecognised_medicines", []),
         "plan": plan,
         "refs": refs,

@@ -7,6 +7,7 @@ docs/guidance.md). Text fields are English source text; show them through
 
 from __future__ import annotations
 
+from .evidence import TrialEvidence, trial_evidence
 from .loader import KnowledgeError, illustration_svg, load_knowledge
 from .records import (
     ChecklistItem,
@@ -91,6 +92,8 @@ __all__ = [
     "load_sources",
     "prevention_checklist",
     "trialable_remedies",
+    "trial_evidence",
+    "TrialEvidence",
     "Statement",
     "KnowledgeBase",
 ]

@@ -143,7 +143,9 @@ def _remedy(raw: Mapping[str, Any]) -> Remedy:
                 ci=(effect["ci"][0], effect["ci"][1]),
                 source=effect["source"],
                 note=effect.get("note", ""),
+                caveat=_statement(effect.get("caveat")),
             ),
+            before_trial=_statement(evidence.get("before_trial")),
         ),
         safety=_statements(raw["safety"]),
         trialable=raw["trialable"],
@@ -183,6 +185,7 @@ def _medicine_class(raw: Mapping[str, Any]) -> MedicineClass:
         conflicting_sources=tuple(raw["conflicting_sources"]),
         note=raw["note"],
         last_reviewed=_day(raw["last_reviewed"]),
+        link_checked=raw.get("link_checked", False),
     )
 
 
@@ -206,6 +209,7 @@ def _build(documents: Mapping[str, Any]) -> KnowledgeBase:
             used_for=raw["used_for"],
             last_reviewed=_day(raw["last_reviewed"]),
             doi=raw.get("doi"),
+            notice=raw.get("notice"),
         )
         for raw in documents["sources.json"]["sources"]
     }
@@ -368,6 +372,24 @@ def cross_problems(kb: KnowledgeBase, documents: Mapping[str, Any]) -> list[str]
             period, washout = remedy.default_period_nights or 0, remedy.washout_nights or 0
             if not 0 <= washout < period:
                 problems.append(f"remedy {remedy.id}: washout must be shorter than the period")
+        effect = remedy.evidence.effect_size
+        source = kb.sources.get(effect.source) if effect is not None else None
+        if effect is not None and source is not None and source.notice and effect.caveat is None:
+            # Numbers from a paper under a notice are never shown bare.
+            problems.append(f"remedy {remedy.id}: effect size from {source.key} needs a caveat")
+        if (
+            remedy.trialable
+            and not remedy.plan.suggest_trial
+            and remedy.evidence.verdict
+            in {
+                "probably_no_benefit",
+                "likely_not_effective",
+            }
+        ):
+            if remedy.evidence.before_trial is None:
+                problems.append(
+                    f"remedy {remedy.id}: a trial against the evidence needs before_trial"
+                )
         for condition_id in remedy.plan.skip_if_conditions:
             if condition_id not in kb.conditions:
                 problems.append(f"remedy {remedy.id}: unknown condition {condition_id!r}")

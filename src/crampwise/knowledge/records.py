@@ -15,12 +15,18 @@ VERDICTS = (
     "helps",
     "may_help",
     "uncertain",
+    "insufficient_evidence",
     "probably_no_benefit",
     "likely_not_effective",
     "harms_outweigh_benefit",
     "not_tested",
 )
-STRENGTHS = ("strong", "moderate", "weak", "reported", "none")
+# "label": the product information lists cramps as a side effect; "same_type": a newer medicine of
+# a linked type that the linking study did not include (so the link is not measured for it).
+STRENGTHS = ("strong", "moderate", "weak", "reported", "label", "same_type", "none")
+# Remedy kinds that are never offered for a home trial to someone under 18 (see a doctor instead).
+ADULT_ONLY_KINDS = frozenset({"supplement", "prescription", "medicine_review"})
+ADULT_AGE = 18
 SEVERITIES = ("emergency", "urgent", "routine")
 CERTAINTIES = ("verified", "memory", "unverified")
 
@@ -50,6 +56,7 @@ class Source:
     used_for: str
     last_reviewed: date
     doi: str | None = None
+    notice: str | None = None  # retracted_and_replaced | retracted | expression_of_concern
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +66,7 @@ class EffectSize:
     ci: tuple[float, float]
     source: str
     note: str = ""
+    caveat: Statement | None = None  # shown with the numbers; required when the source has a notice
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +75,8 @@ class Evidence:
     verdict: str
     statements: tuple[Statement, ...]
     effect_size: EffectSize | None
+    # Shown before a trial the plan does not suggest, to a person who wants to test it anyway.
+    before_trial: Statement | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,13 +116,26 @@ class Remedy:
     def sources(self) -> tuple[str, ...]:
         """Every source key this remedy cites, in first-seen order."""
         keys: list[str] = []
-        statements = [*self.evidence.statements, *self.safety, self.trial_note, self.advice]
+        effect = self.evidence.effect_size
+        statements = [
+            *self.evidence.statements,
+            self.evidence.before_trial,
+            *self.safety,
+            self.trial_note,
+            self.advice,
+            effect.caveat if effect is not None else None,
+        ]
         for statement in statements:
             if statement is not None:
                 keys.extend(statement.sources)
-        if self.evidence.effect_size is not None:
-            keys.append(self.evidence.effect_size.source)
+        if effect is not None:
+            keys.append(effect.source)
         return tuple(dict.fromkeys(keys))
+
+    @property
+    def adults_only(self) -> bool:
+        """Supplements and medicines are not home trials for people under 18."""
+        return self.kind in ADULT_ONLY_KINDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +159,9 @@ class MedicineClass:
     conflicting_sources: tuple[str, ...]
     note: str
     last_reviewed: date
+    # Not linked: True when a source looked for a link and found none (a negative control);
+    # False when nobody we cite has checked, so the app must not say "no link".
+    link_checked: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,10 @@ def iter_statements(kb: KnowledgeBase) -> Iterator[tuple[str, Statement]]:
     for remedy in kb.remedies.values():
         for i, statement in enumerate(remedy.evidence.statements):
             yield f"remedies/{remedy.id}/evidence/{i}", statement
+        yield from _statement(f"remedies/{remedy.id}/before_trial", remedy.evidence.before_trial)
+        effect = remedy.evidence.effect_size
+        if effect is not None:
+            yield from _statement(f"remedies/{remedy.id}/effect_size/caveat", effect.caveat)
         for i, statement in enumerate(remedy.safety):
             yield f"remedies/{remedy.id}/safety/{i}", statement
         yield from _statement(f"remedies/{remedy.id}/trial_note", remedy.trial_note)

@@ -37,6 +37,7 @@ VERDICT_WORDS = {
     "helps": gettext_lazy("Helps"),
     "may_help": gettext_lazy("May help"),
     "uncertain": gettext_lazy("Not known if it helps"),
+    "insufficient_evidence": gettext_lazy("Not enough research to tell"),
     "probably_no_benefit": gettext_lazy("Probably does not help"),
     "likely_not_effective": gettext_lazy("Likely does not help"),
     "harms_outweigh_benefit": gettext_lazy("The harms are greater than any benefit"),
