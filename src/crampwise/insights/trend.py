@@ -113,16 +113,26 @@ def _change_sentence(verdict: str, result: RateComparison) -> str:
             "Not enough nights yet to compare with 2 months ago. "
             "We need at least %(min)d recorded nights in each 4-week stretch."
         ) % {"min": MIN_WINDOW_NIGHTS}
-    numbers = {"now": f"{result.after.per_week:.1f}", "then": f"{result.before.per_week:.1f}"}
+    numbers = {
+        "now": f"{result.after.per_week:.1f}",
+        "then": f"{result.before.per_week:.1f}",
+        "n_now": result.after.nights,
+        "n_then": result.before.nights,
+    }
     if verdict == "fewer":
-        return _("Fewer cramps than 2 months ago: %(now)s vs %(then)s a week.") % numbers
-    if verdict == "more":
-        return _("More cramps than 2 months ago: %(now)s vs %(then)s a week.") % numbers
-    return (
-        _("No clear change from 2 months ago: %(now)s vs %(then)s a week.") % numbers
-        + " "
-        + _("The difference could be chance.")
+        text = _("Fewer cramps than 2 months ago: %(now)s vs %(then)s a week.")
+    elif verdict == "more":
+        text = _("More cramps than 2 months ago: %(now)s vs %(then)s a week.")
+    else:
+        text = _("No clear change from 2 months ago: %(now)s vs %(then)s a week.")
+    nights = _("That is over %(n_now)d recorded nights now and %(n_then)d then.")
+    # The same caution whichever way the change goes.
+    caution = (
+        _("The difference could be chance.")
+        if verdict == "no_clear_change"
+        else _("This may be chance or another cause.")
     )
+    return f"{text % numbers} {nights % numbers} {caution}"
 
 
 def trend_section(table: NightTable, today: date) -> dict:
