@@ -95,7 +95,11 @@ def _skipped_mornings_study(diaries: int, skip: float) -> dict[str, float]:
         old.append(before["summary"]["cramps_per_week"] / truth - 1)
         low, high = now["cramps_per_week_ci95"]
         covered.append(low <= truth <= high)
-    return {"new": float(np.mean(new)), "old": float(np.mean(old)), "coverage": float(np.mean(covered))}
+    return {
+        "new": float(np.mean(new)),
+        "old": float(np.mean(old)),
+        "coverage": float(np.mean(covered)),
+    }
 
 
 def test_skipping_mornings_at_random_does_not_bias_the_rate():

@@ -3,6 +3,14 @@
 The smooth line is a Poisson regression of each week's cramps on a natural spline of time, with the
 week's recorded nights as exposure, so a week with two recorded nights weighs less than a full one.
 Its band is the 95% interval of the line, widened by the weekly over-dispersion.
+
+A bend needs cramps to rest on. The line gets at most one spline column per
+``CRAMPS_PER_TREND_COLUMN`` cramps beyond the first ten (the usual ten events per parameter), and
+its spline columns carry a weak normal prior (a ridge) that lets the trend move the rate by a
+factor of about 7 either way: a long cramp-free stretch can no longer drive the line to minus
+infinity on the log scale, which is what drew a band edge of 10^144 cramps a week for a diary
+without cramps. With too few cramps for any bend the line is flat at the diary's rate and the band
+is that rate's interval, the same numbers the summary shows.
 """
 
 from __future__ import annotations
@@ -16,7 +24,7 @@ from crampwise.i18n import gettext as _
 
 from .night_table import NightTable
 from .poisson_model import fit_poisson
-from .rates import WEEK, Z95, RateComparison, compare, window_summary
+from .rates import WEEK, Z95, RateComparison, compare, rate, window_summary
 from .rounding import ratio_or_none, round_or_none
 from .trend_basis import trend_columns, trend_df
 
@@ -24,6 +32,9 @@ WINDOW_NIGHTS = 28  # "the last 4 weeks"
 EARLIER_GAP_NIGHTS = 56  # the earlier window ends 8 weeks (about 2 months) before today
 MIN_WINDOW_NIGHTS = 14  # each window needs at least half its nights recorded
 CHANGE_LEVEL = 0.05  # a change is "more than noise" when its 95% interval excludes no change
+CRAMPS_PER_TREND_COLUMN = 10
+# Prior SD of the trend's log-rate deviation in any one week: 95% of it within a factor of ~7.
+TREND_PRIOR_SD = 1.0
 
 
 def week_start(night: date) -> date:
@@ -39,7 +50,7 @@ def weekly_trend(table: NightTable) -> list[dict]:
     week_of_night = ((table.day + (table.first - first_week).days) // 7).astype(np.int64)
     cramps = np.bincount(week_of_night, weights=table.cramps, minlength=n_weeks)
     nights = np.bincount(week_of_night, minlength=n_weeks).astype(float)
-    smooth, low, high = _smooth(cramps, nights)
+    smooth, low, high = _smooth(cramps, nights, table.cramps)
     rows = []
     for w in range(n_weeks):
         n = int(nights[w])
@@ -56,20 +67,34 @@ def weekly_trend(table: NightTable) -> list[dict]:
     return rows
 
 
-def _smooth(cramps: np.ndarray, nights: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _smooth(
+    cramps: np.ndarray, nights: np.ndarray, nightly: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Smoothed cramps per week for every week, with a 95% band (NaN where it cannot be fitted)."""
     n_weeks = cramps.size
     seen = nights > 0
     nan = np.full(n_weeks, np.nan)
     if seen.sum() == 0:
         return nan, nan, nan
-    # The same bendiness as the factor models: one bend per ~two months of diary.
-    df = min(trend_df(n_weeks * 7), max(0, int(seen.sum()) - 2))
-    x_all = trend_columns(np.arange(n_weeks), df) if n_weeks > 1 else np.ones((1, 1))
+    # The same bendiness as the factor models (one bend per ~two months of diary), as far as the
+    # cramps can carry it.
+    supported = int(cramps.sum()) // CRAMPS_PER_TREND_COLUMN - 1
+    df = min(trend_df(n_weeks * 7), max(0, int(seen.sum()) - 2), supported)
+    if df <= 0 or n_weeks < 2:
+        flat = rate(nightly)
+        ones = np.ones(n_weeks)
+        assert flat.per_week is not None and flat.ci95 is not None  # there are recorded nights
+        return flat.per_week * ones, flat.ci95[0] * ones, flat.ci95[1] * ones
+    x_all = trend_columns(np.arange(n_weeks), df)
     x = x_all[seen]
     offset = np.log(nights[seen])
     y = cramps[seen]
-    fit = fit_poisson(x, y, offset=offset, penalty=np.full(x.shape[1], 1e-6))
+    # The columns are orthonormal over the weeks, so a coefficient b moves one week's log rate by
+    # about b * sqrt(df / weeks): this ridge is a prior SD of TREND_PRIOR_SD on that move. The
+    # constant keeps a negligible one (the cramps pin the level down).
+    penalty = np.full(x.shape[1], df / (n_weeks * TREND_PRIOR_SD**2))
+    penalty[0] = 1e-6
+    fit = fit_poisson(x, y, offset=offset, penalty=penalty)
     dof = max(1, int(seen.sum()) - x.shape[1])
     pearson = float(np.sum((y - fit.mu) ** 2 / np.maximum(fit.mu, 1e-9)))
     phi = max(1.0, pearson / dof)
