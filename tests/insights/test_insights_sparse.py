@@ -82,7 +82,7 @@ sparse_counts = st.lists(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150, deadline=None, derandomize=True)
 @given(
     counts=sparse_counts,
     gaps=st.lists(st.integers(1, 40), min_size=80, max_size=80),

@@ -4,13 +4,14 @@ The smooth line is a Poisson regression of each week's cramps on a natural splin
 week's recorded nights as exposure, so a week with two recorded nights weighs less than a full one.
 Its band is the 95% interval of the line, widened by the weekly over-dispersion.
 
-A bend needs cramps to rest on. The line gets at most one spline column per
-``CRAMPS_PER_TREND_COLUMN`` cramps beyond the first ten (the usual ten events per parameter), and
-its spline columns carry a weak normal prior (a ridge) that lets the trend move the rate by a
-factor of about 7 either way: a long cramp-free stretch can no longer drive the line to minus
-infinity on the log scale, which is what drew a band edge of 10^144 cramps a week for a diary
-without cramps. With too few cramps for any bend the line is flat at the diary's rate and the band
-is that rate's interval, the same numbers the summary shows.
+A bend needs cramps and nights to rest on. The line gets at most one spline column per
+``CRAMPS_PER_TREND_COLUMN`` cramps beyond the first ten (the usual ten events per parameter) and
+per ``RECORDED_NIGHTS_PER_TREND_COLUMN`` recorded nights, and its spline columns carry a weak
+normal prior (a ridge) that lets the trend move the rate by a factor of about 7 either way: a long
+cramp-free stretch can no longer drive the line to minus infinity on the log scale, which is what
+drew a band edge of 10^144 cramps a week for a diary without cramps. With too few cramps or nights
+for any bend the line is flat at the diary's rate and the band is that rate's interval, the same
+numbers the summary shows.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ EARLIER_GAP_NIGHTS = 56  # the earlier window ends 8 weeks (about 2 months) befo
 MIN_WINDOW_NIGHTS = 14  # each window needs at least half its nights recorded
 CHANGE_LEVEL = 0.05  # a change is "more than noise" when its 95% interval excludes no change
 CRAMPS_PER_TREND_COLUMN = 10
+RECORDED_NIGHTS_PER_TREND_COLUMN = 30  # and a bend needs recorded nights, not just calendar time
 # Prior SD of the trend's log-rate deviation in any one week: 95% of it within a factor of ~7.
 TREND_PRIOR_SD = 1.0
 
@@ -78,7 +80,10 @@ def _smooth(
         return nan, nan, nan
     # The same bendiness as the factor models (one bend per ~two months of diary), as far as the
     # cramps can carry it.
-    supported = int(cramps.sum()) // CRAMPS_PER_TREND_COLUMN - 1
+    supported = min(
+        int(cramps.sum()) // CRAMPS_PER_TREND_COLUMN - 1,
+        int(nights.sum()) // RECORDED_NIGHTS_PER_TREND_COLUMN,
+    )
     df = min(trend_df(n_weeks * 7), max(0, int(seen.sum()) - 2), supported)
     if df <= 0 or n_weeks < 2:
         flat = rate(nightly)
@@ -98,6 +103,11 @@ def _smooth(
     dof = max(1, int(seen.sum()) - x.shape[1])
     pearson = float(np.sum((y - fit.mu) ** 2 / np.maximum(fit.mu, 1e-9)))
     phi = max(1.0, pearson / dof)
+    if phi > 1.0:
+        # Over-dispersion widens what the weeks say, not the prior: the quasi-likelihood is the
+        # log-likelihood / phi, so the ridge weighs phi times as much against it, and the band's
+        # variance phi * (X'WX + phi * ridge)^-1 = (X'WX / phi + ridge)^-1 keeps the prior's own.
+        fit = fit_poisson(x, y, offset=offset, penalty=penalty * phi, start_mu=fit.mu)
     eta = x_all @ fit.coef
     se = np.sqrt(phi * np.einsum("ij,jk,ik->i", x_all, fit.bread_inv, x_all))
     scale = WEEK  # rate per night -> per week
