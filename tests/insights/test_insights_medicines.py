@@ -69,3 +69,35 @@ def test_medicines_without_dates_or_without_nights_are_handled():
     assert early["name"] == "Early"
     assert early["events"][0]["change"] == "not_enough_data"
     assert early["rise_after_start"] is False
+
+
+def _around(before: int, after: int, kind: str) -> dict:
+    """One medicine event with ``before`` cramps a night for 28 nights, then ``after``."""
+    day = date(2025, 3, 1)
+    nights = [NightRecord(day - timedelta(days=i), before) for i in range(1, 29)]
+    nights += [NightRecord(day + timedelta(days=i), after) for i in range(28)]
+    today = day + timedelta(days=28)
+    med = (
+        MedicineRecord("Pill", started=day)
+        if kind == "started"
+        else MedicineRecord("Pill", started=day - timedelta(days=60), stopped=day)
+    )
+    [section] = medicines_section(NightTable.from_records(nights, today), [med], today)
+    return section["events"][-1]
+
+
+def test_a_fall_gets_the_same_chance_caution_as_a_rise():
+    """ "Went down after you started" is as cautious as "went up": chance, nights, the doctor."""
+    for kind in ("started", "stopped"):
+        rise, fall = _around(0, 2, kind), _around(2, 0, kind)
+        assert (rise["change"], fall["change"]) == ("rise", "fall")
+        for event in (rise, fall):
+            assert "This may be chance or another cause." in event["message"]
+            assert "over 28 recorded nights after and 28 before" in event["message"]
+            assert "doctor" in event["message"]
+
+
+def test_no_clear_change_does_not_claim_a_change():
+    """Steady nights get no "went up/down" and say a small difference could be chance."""
+    message = _around(1, 1, "started")["message"]
+    assert "went" not in message and "could be chance" in message

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from crampwise.diary.factors import BUILTIN_FACTORS
 from crampwise.diary.records import EpisodeRecord, NightRecord
 from crampwise.insights import summarize
-from crampwise.insights.simulate import MedicineChange, simulate_diary
+from crampwise.insights.simulate import MedicineChange, simulate_diary, skip_mornings
 
 TOP_LEVEL = {
     "version",
@@ -109,5 +109,12 @@ def test_user_sentences_read_at_grade_8_or_lower(offline_textstat):
             _sentences(summarize(d.nights, d.episodes, d.medicines, d.factor_specs, d.today))
         )
     texts.update(_sentences(summarize([], [], [], BUILTIN_FACTORS, date(2025, 1, 1))))
+    # Skipped mornings (the "not confirmed" sentence) and a medicine that cuts cramps (a fall).
+    d = simulate_diary(
+        3, cramps_per_week=8.0, drift_sd=0.0, medicine=MedicineChange("Pill", 200, 0.2)
+    )
+    d = skip_mornings(d, 0.2, 3)
+    texts.update(_sentences(summarize(d.nights, d.episodes, d.medicines, d.factor_specs, d.today)))
+    assert any("morning answer" in t for t in texts) and any("went down" in t for t in texts)
     for text in texts:
         assert textstat.flesch_kincaid_grade(text) <= 8, text

@@ -87,3 +87,15 @@ def test_each_window_states_the_nights_it_rests_on():
         assert change[side]["nights"] == 28
         assert change[side]["cramps"] == 14
         assert change[side]["cramps_per_week"] == 3.5
+
+
+def test_fewer_and_more_get_the_same_caution_and_their_nights():
+    """A fall and a rise from 2 months ago are worded alike: the nights, and "may be chance"."""
+    high, low = [2] * 28, [0] * 28
+    middle = [1] * 28
+    fewer = recent_change(_table(high + middle + low), START + timedelta(days=83))
+    more = recent_change(_table(low + middle + high), START + timedelta(days=83))
+    assert (fewer["verdict"], more["verdict"]) == ("fewer", "more")
+    for change in (fewer, more):
+        assert "over 28 recorded nights now and 28 then" in change["sentence"]
+        assert change["sentence"].endswith("This may be chance or another cause.")

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime, time, timedelta
 
 import pytest
 from click.testing import CliRunner
 from django.urls import reverse
 
 from crampwise.cli import main
+from crampwise.diary import services
+from crampwise.insights.loading import insights_for
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +79,25 @@ def test_an_empty_diary_gets_a_friendly_page(owner_client):
     """No nights yet: a sentence, no chart, no error."""
     html = owner_client.get(reverse("insights")).content.decode()
     assert "There is nothing to show yet" in html and "/insights/chart/" not in html
+
+
+def test_a_night_with_only_logged_cramps_is_shown_as_not_confirmed_and_not_counted(owner_client, owner):
+    """A cramp tapped at night without a morning answer is offered for confirmation, not counted."""
+    last = services.last_night(owner)
+    for back in range(1, 4):
+        services.save_night(owner, last - timedelta(days=back), reported_cramps=0)
+    # 23:30 in the person's own time on the last night: the night log, no check-in after it.
+    started = datetime.combine(last, time(23, 30), tzinfo=owner.profile.zone)
+    services.log_episode(owner, started_at=started)
+    summary = insights_for(owner)["summary"]
+    assert summary["nights_recorded"] == 3 and summary["cramps_total"] == 0
+    assert summary["not_confirmed_nights"] == [last.isoformat()]
+    html = owner_client.get(reverse("insights")).content.decode()
+    assert "Nights not confirmed" in html
+    assert reverse("night_edit", args=[last.isoformat()]) in html
+    # The morning answer confirms it: it now counts, and nothing waits.
+    services.save_night(owner, last, episode_count=1, reported_cramps=1)
+    summary = insights_for(owner)["summary"]
+    assert summary["nights_recorded"] == 4 and summary["cramps_total"] == 1
+    assert summary["nights_not_confirmed"] == 0
+    assert "Nights not confirmed" not in owner_client.get(reverse("insights")).content.decode()

@@ -7,7 +7,7 @@ No Django imports here (a test enforces it).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -24,6 +24,9 @@ class NightRecord:
 
     ``cramps`` is the reconciled count (see ``reconcile_cramps``); ``None`` means the night was not
     recorded, and a missing night never counts as zero.
+    ``confirmed`` is False for a night known only from cramps logged during it, without the morning
+    answer for the whole night: its count is a lower bound, and only nights with cramps can be known
+    that way, so rates leave such nights out until they are confirmed (``counts_towards_rates``).
     ``factors`` maps a factor's CSV column name to its value for the day that ends in this night:
     yes/no factors are 1.0 or 0.0, number factors are floats, ``None`` (or an absent key) is not
     recorded.
@@ -38,10 +41,16 @@ class NightRecord:
     factors: Mapping[str, float | None] = field(default_factory=dict)
     medicines_taken: tuple[str, ...] = ()
     note: str = ""
+    confirmed: bool = True
 
     @property
     def recorded(self) -> bool:
         return self.cramps is not None
+
+    @property
+    def counts_towards_rates(self) -> bool:
+        """A count that rests on a morning answer (or an imported count), not only the night log."""
+        return self.cramps is not None and self.confirmed
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,3 +97,30 @@ def reconcile_cramps(reported: int | None, episodes_logged: int) -> int | None:
     if reported is None:
         return episodes_logged if episodes_logged > 0 else None
     return max(reported, episodes_logged)
+
+
+def night_status(reported: int | None, episodes_logged: int) -> str:
+    """``confirmed`` (a morning answer), ``not_confirmed`` (cramps logged, no answer) or ``missing``.
+
+    A night with cramps logged but no morning answer is shown and kept, but left out of rates: skipped
+    mornings after cramp-free nights leave no trace, so counting only the logged ones would make the
+    rate too high (docs/insights.md, "Nights known only from the night log").
+    """
+    if reported is not None:
+        return "confirmed"
+    return "not_confirmed" if episodes_logged > 0 else "missing"
+
+
+def unconfirmed_nights(rows: Iterable[tuple[date, int | None, int]]) -> list[date]:
+    """The nights, oldest first, with cramps logged during them but no morning answer yet.
+
+    ``rows`` are ``(night, reported_cramps, episode_count)``, the columns of a stored night; the
+    diary offers these nights for a morning answer so that they count towards rates.
+    """
+    return sorted(
+        {
+            night
+            for night, reported, logged in rows
+            if night_status(reported, logged) == "not_confirmed"
+        }
+    )

@@ -70,6 +70,9 @@ def trend_spec(insights: dict) -> dict:
     ]
     x = {"field": "week", "type": "temporal", "title": _("Week")}
     y_title = _("Cramps a week")
+    # The axis runs from 0 to the highest value drawn (at least 1, so a cramp-free diary still
+    # gets a readable axis instead of one squeezed around zero).
+    y_scale = {"domain": [0, trend_axis_top(rows)], "nice": True}
     spec = _base(
         _("Cramps a week"),
         _("Dots: each week. Solid line: the trend. Dashed lines: its likely range."),
@@ -81,7 +84,7 @@ def trend_spec(insights: dict) -> dict:
             "mark": {"type": "area", "color": BAND_FILL, "opacity": 0.7},
             "encoding": {
                 "x": x,
-                "y": {"field": "low", "type": "quantitative", "title": y_title},
+                "y": {"field": "low", "type": "quantitative", "title": y_title, "scale": y_scale},
                 "y2": {"field": "high"},
             },
         },
@@ -112,6 +115,12 @@ def trend_spec(insights: dict) -> dict:
         },
     ]
     return spec
+
+
+def trend_axis_top(rows: list[dict]) -> float:
+    """The top of the trend chart's axis: the largest dot, line or band edge, at least 1."""
+    drawn = [r[k] for r in rows for k in ("rate", "smoothed", "low", "high") if r[k] is not None]
+    return max([1.0, *drawn])
 
 
 def hours_spec(insights: dict) -> dict:

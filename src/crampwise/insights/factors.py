@@ -288,6 +288,7 @@ def _message(r: dict, verdict: str) -> str:
         "high": _times(r["ci95"][1]),
         "with": with_n,
         "without": without_n,
+        "nights": r["nights_exposed"] + r["nights_unexposed"],
     }
     caution = _(
         "This is a link, not proof that one causes the other. A personal trial can test it."
@@ -296,12 +297,12 @@ def _message(r: dict, verdict: str) -> str:
         if verdict == "worse":
             text = _(
                 "More “%(label)s” went with more cramps: %(ratio)s times the cramps for each 1 more "
-                "(likely between %(low)s and %(high)s)."
+                "(likely between %(low)s and %(high)s; over %(nights)d recorded nights)."
             )
         else:
             text = _(
                 "More “%(label)s” went with fewer cramps: %(ratio)s times the cramps for each 1 more "
-                "(likely between %(low)s and %(high)s)."
+                "(likely between %(low)s and %(high)s; over %(nights)d recorded nights)."
             )
     elif verdict == "worse":
         text = _(

@@ -103,36 +103,40 @@ def _message(kind: str, change: str, name: str, result: RateComparison) -> str:
         "name": name,
         "after": f"{result.after.per_week:.1f}",
         "before": f"{result.before.per_week:.1f}",
+        "n_after": result.after.nights,
+        "n_before": result.before.nights,
     }
+    # Every change gets the same caution whichever way it goes: a fall after a start is no more
+    # proof that the medicine helps than a rise is proof that it harms.
+    text = _headline(kind, change) % numbers + " " + _nights_sentence(numbers)
+    if change == "no_clear_change":
+        return text + " " + _("A difference this small could be chance.")
+    text += " " + _("This may be chance or another cause.")
     if change == "rise" and kind == "started":
-        return (
-            _("Cramps went up after you started %(name)s: %(after)s vs %(before)s a week.")
-            % numbers
-            + " "
-            + _(
-                "This may be chance or another cause. Show this to your doctor. Do not stop a medicine on your own."
-            )
-        )
+        return text + " " + _("Show this to your doctor. Do not stop a medicine on your own.")
+    return text + " " + _("Talk to your doctor before you change a medicine.")
+
+
+def _headline(kind: str, change: str) -> str:
+    started = kind == "started"
     if change == "rise":
         return (
-            _("Cramps went up after you stopped %(name)s: %(after)s vs %(before)s a week.")
-            % numbers
-        )
-    if change == "fall" and kind == "started":
-        return (
-            _("Cramps went down after you started %(name)s: %(after)s vs %(before)s a week.")
-            % numbers
+            _("Cramps went up after you started %(name)s: %(after)s vs %(before)s a week.")
+            if started
+            else _("Cramps went up after you stopped %(name)s: %(after)s vs %(before)s a week.")
         )
     if change == "fall":
         return (
-            _("Cramps went down after you stopped %(name)s: %(after)s vs %(before)s a week.")
-            % numbers
-        )
-    if kind == "started":
-        return (
-            _("No clear change after you started %(name)s: %(after)s vs %(before)s a week.")
-            % numbers
+            _("Cramps went down after you started %(name)s: %(after)s vs %(before)s a week.")
+            if started
+            else _("Cramps went down after you stopped %(name)s: %(after)s vs %(before)s a week.")
         )
     return (
-        _("No clear change after you stopped %(name)s: %(after)s vs %(before)s a week.") % numbers
+        _("No clear change after you started %(name)s: %(after)s vs %(before)s a week.")
+        if started
+        else _("No clear change after you stopped %(name)s: %(after)s vs %(before)s a week.")
     )
+
+
+def _nights_sentence(numbers: dict) -> str:
+    return _("That is over %(n_after)d recorded nights after and %(n_before)d before.") % numbers

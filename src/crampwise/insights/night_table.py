@@ -1,8 +1,10 @@
 """The diary as arrays: one row per recorded night, in date order.
 
 Every analysis starts from this table so that one rule decides which nights count: a night is in
-the table only when it was recorded (``cramps is not None``) and is not after ``today``. Missing
-nights are simply absent; they are never filled with zeros.
+the table only when its count rests on a morning answer (``counts_towards_rates``) and is not after
+``today``. Missing nights are simply absent; they are never filled with zeros. Nights known only from
+cramps logged during them are kept aside as ``unconfirmed``: skipped mornings after cramp-free
+nights leave no trace, so counting only the nights with cramps would bias every rate upwards.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ class NightTable:
     nights: tuple[NightRecord, ...]
     day: np.ndarray  # int, days since ``first``
     cramps: np.ndarray  # float, >= 0
+    # Nights with cramps logged but no morning answer (not after today), and their logged cramps.
+    unconfirmed: tuple[NightRecord, ...] = ()
 
     @classmethod
     def from_records(cls, records: Iterable[NightRecord], today: date) -> NightTable:
@@ -33,9 +37,10 @@ class NightTable:
         for record in records:
             if record.cramps is not None and record.night <= today:
                 by_night[record.night] = record
-        ordered = tuple(by_night[n] for n in sorted(by_night))
+        ordered = tuple(by_night[n] for n in sorted(by_night) if by_night[n].confirmed)
+        unconfirmed = tuple(by_night[n] for n in sorted(by_night) if not by_night[n].confirmed)
         if not ordered:
-            return cls(None, (), np.zeros(0, dtype=np.int64), np.zeros(0))
+            return cls(None, (), np.zeros(0, dtype=np.int64), np.zeros(0), unconfirmed)
         first = ordered[0].night
         day = np.fromiter(
             ((r.night - first).days for r in ordered), dtype=np.int64, count=len(ordered)
@@ -43,7 +48,7 @@ class NightTable:
         cramps = np.fromiter((r.cramps for r in ordered), dtype=float, count=len(ordered))
         if np.any(cramps < 0):
             raise ValueError("a night cannot have fewer than 0 cramps")
-        return cls(first, ordered, day, cramps)
+        return cls(first, ordered, day, cramps, unconfirmed)
 
     @property
     def size(self) -> int:

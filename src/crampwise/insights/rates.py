@@ -3,6 +3,12 @@
 Nightly counts vary more than a Poisson count would (some nights bring a run of cramps), so the
 intervals are quasi-Poisson: the Poisson interval widened by the observed over-dispersion, never
 narrowed (a dispersion below 1 is treated as 1).
+
+The dispersion is moderated: its estimate is pooled with a prior value of 1 (Poisson) worth
+``DISPERSION_PRIOR_NIGHTS`` nights, the way moderated variances borrow a few degrees of freedom
+(Smyth 2004). With hundreds of nights this changes nothing; with two or three nights an estimate
+resting on one or two degrees of freedom could otherwise widen an interval to tens of cramps a
+night (nights of 0 and 6 cramps gave an upper edge of 149 cramps a week; now 65).
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from scipy import stats
 
 WEEK = 7.0
 Z95 = 1.959963984540054
+DISPERSION_PRIOR_NIGHTS = 10
 
 
 @dataclass(frozen=True)
@@ -29,12 +36,8 @@ class Rate:
 
 
 def dispersion(counts: np.ndarray) -> float:
-    """Pearson over-dispersion of nightly counts around their mean, at least 1."""
-    n = counts.size
-    mean = counts.mean() if n else 0.0
-    if n < 2 or mean <= 0:
-        return 1.0
-    return max(1.0, float(np.sum((counts - mean) ** 2) / mean / (n - 1)))
+    """Pearson over-dispersion of nightly counts around their mean, moderated, at least 1."""
+    return _pooled_dispersion(counts)
 
 
 def rate(counts: np.ndarray) -> Rate:
@@ -86,6 +89,7 @@ def compare(before: np.ndarray, after: np.ndarray) -> RateComparison:
 
 
 def _pooled_dispersion(*groups: np.ndarray) -> float:
+    """Pearson chi-square over degrees of freedom, each group around its own mean, moderated."""
     chi2 = 0.0
     df = 0
     for g in groups:
@@ -93,7 +97,8 @@ def _pooled_dispersion(*groups: np.ndarray) -> float:
         if g.size >= 2 and mean > 0:
             chi2 += float(np.sum((g - mean) ** 2) / mean)
             df += g.size - 1
-    return max(1.0, chi2 / df) if df > 0 else 1.0
+    prior = DISPERSION_PRIOR_NIGHTS
+    return max(1.0, (chi2 + prior) / (df + prior)) if df + prior > 0 else 1.0
 
 
 def window_summary(first: date, last: date, r: Rate) -> dict:

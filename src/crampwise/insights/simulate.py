@@ -8,8 +8,9 @@ factor multiplies the nightly rate by ``rate_ratio`` per unit, so the truth to r
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
@@ -344,3 +345,23 @@ def factor_accuracy(diaries: int, first_seed: int = 0, **scenario: object) -> Fa
                 ci is not None and ci[0] <= truth <= ci[1]
             )
     return result
+
+
+def skip_mornings(
+    diary: SimulatedDiary, fraction: float, seed: int | np.random.Generator
+) -> SimulatedDiary:
+    """The same diary with each morning answer skipped at random, with chance ``fraction``.
+
+    A skipped night keeps what the night log knew, as the database gives it: the cramps tapped
+    during the night, not confirmed; without a tap the night is missing. Only nights with cramps
+    can leave such a trace, which is what biases a rate that counts them.
+    """
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    logged = Counter(e.night for e in diary.episodes)
+    kept: list[NightRecord] = []
+    for record in diary.nights:
+        if rng.random() >= fraction:
+            kept.append(record)
+        elif logged[record.night]:
+            kept.append(replace(record, cramps=logged[record.night], confirmed=False))
+    return replace(diary, nights=tuple(kept))

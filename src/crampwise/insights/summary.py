@@ -1,7 +1,8 @@
 """``summarize``: everything the Insights page, the report and ``crampwise insights --json`` show.
 
 Pure: plain records in, a JSON-ready dict out. Every rate carries the nights it rests on; a night
-without an answer is left out, never counted as a night without cramps.
+without an answer is left out, never counted as a night without cramps, and a night known only from
+cramps logged during it is listed as not confirmed instead of counted (see ``night_table``).
 """
 
 from __future__ import annotations
@@ -77,6 +78,9 @@ def overall_summary(table: NightTable, episodes: Sequence[EpisodeRecord], today:
         "last_night": table.last.isoformat() if table.last else None,
         "nights_in_span": span,
         "nights_not_recorded": span - overall.nights,
+        "nights_not_confirmed": len(table.unconfirmed),
+        "cramps_logged_not_confirmed": sum(r.cramps or 0 for r in table.unconfirmed),
+        "not_confirmed_nights": [r.night.isoformat() for r in table.unconfirmed],
         "nights_woken": _woken(table),
         "worst_pain": _quartiles(
             [
@@ -89,7 +93,8 @@ def overall_summary(table: NightTable, episodes: Sequence[EpisodeRecord], today:
         "cramp_duration_seconds": _quartiles(
             [e.duration_seconds for e in episodes if e.duration_seconds is not None], "episodes"
         ),
-        "sentence": _sentence(overall.per_week, overall.nights, recent.per_week, recent.nights),
+        "sentence": _sentence(overall.per_week, overall.nights, recent.per_week, recent.nights)
+        + _unconfirmed_sentence(len(table.unconfirmed)),
     }
 
 
@@ -121,17 +126,29 @@ def _sentence(per_week: float | None, nights: int, recent: float | None, recent_
     if per_week is None:
         return _("No nights recorded yet.")
     text = ngettext(
-        "%(rate).1f cramps a week, from %(n)d recorded night.",
-        "%(rate).1f cramps a week, from %(n)d recorded nights.",
+        "%(rate).1f cramps a week, over %(n)d recorded night.",
+        "%(rate).1f cramps a week, over %(n)d recorded nights.",
         nights,
     ) % {"rate": per_week, "n": nights}
     if recent is not None:
         text += " " + ngettext(
-            "Last 4 weeks: %(rate).1f a week, from %(n)d night.",
-            "Last 4 weeks: %(rate).1f a week, from %(n)d nights.",
+            "Last 4 weeks: %(rate).1f a week, over %(n)d recorded night.",
+            "Last 4 weeks: %(rate).1f a week, over %(n)d recorded nights.",
             recent_nights,
         ) % {"rate": recent, "n": recent_nights}
     return text
+
+
+def _unconfirmed_sentence(count: int) -> str:
+    if not count:
+        return ""
+    return " " + ngettext(
+        "%(n)d night with cramps logged has no morning answer yet, so it is not counted. "
+        "Answer the morning check-in for it to count.",
+        "%(n)d nights with cramps logged have no morning answer yet, so they are not counted. "
+        "Answer the morning check-in for them to count.",
+        count,
+    ) % {"n": count}
 
 
 def methods() -> dict:

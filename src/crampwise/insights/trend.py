@@ -3,6 +3,15 @@
 The smooth line is a Poisson regression of each week's cramps on a natural spline of time, with the
 week's recorded nights as exposure, so a week with two recorded nights weighs less than a full one.
 Its band is the 95% interval of the line, widened by the weekly over-dispersion.
+
+A bend needs cramps and nights to rest on. The line gets at most one spline column per
+``CRAMPS_PER_TREND_COLUMN`` cramps beyond the first ten (the usual ten events per parameter) and
+per ``RECORDED_NIGHTS_PER_TREND_COLUMN`` recorded nights, and its spline columns carry a weak
+normal prior (a ridge) that lets the trend move the rate by a factor of about 7 either way: a long
+cramp-free stretch can no longer drive the line to minus infinity on the log scale, which is what
+drew a band edge of 10^144 cramps a week for a diary without cramps. With too few cramps or nights
+for any bend the line is flat at the diary's rate and the band is that rate's interval, the same
+numbers the summary shows.
 """
 
 from __future__ import annotations
@@ -16,7 +25,7 @@ from crampwise.i18n import gettext as _
 
 from .night_table import NightTable
 from .poisson_model import fit_poisson
-from .rates import WEEK, Z95, RateComparison, compare, window_summary
+from .rates import WEEK, Z95, RateComparison, compare, rate, window_summary
 from .rounding import ratio_or_none, round_or_none
 from .trend_basis import trend_columns, trend_df
 
@@ -24,6 +33,10 @@ WINDOW_NIGHTS = 28  # "the last 4 weeks"
 EARLIER_GAP_NIGHTS = 56  # the earlier window ends 8 weeks (about 2 months) before today
 MIN_WINDOW_NIGHTS = 14  # each window needs at least half its nights recorded
 CHANGE_LEVEL = 0.05  # a change is "more than noise" when its 95% interval excludes no change
+CRAMPS_PER_TREND_COLUMN = 10
+RECORDED_NIGHTS_PER_TREND_COLUMN = 30  # and a bend needs recorded nights, not just calendar time
+# Prior SD of the trend's log-rate deviation in any one week: 95% of it within a factor of ~7.
+TREND_PRIOR_SD = 1.0
 
 
 def week_start(night: date) -> date:
@@ -39,7 +52,7 @@ def weekly_trend(table: NightTable) -> list[dict]:
     week_of_night = ((table.day + (table.first - first_week).days) // 7).astype(np.int64)
     cramps = np.bincount(week_of_night, weights=table.cramps, minlength=n_weeks)
     nights = np.bincount(week_of_night, minlength=n_weeks).astype(float)
-    smooth, low, high = _smooth(cramps, nights)
+    smooth, low, high = _smooth(cramps, nights, table.cramps)
     rows = []
     for w in range(n_weeks):
         n = int(nights[w])
@@ -56,23 +69,45 @@ def weekly_trend(table: NightTable) -> list[dict]:
     return rows
 
 
-def _smooth(cramps: np.ndarray, nights: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _smooth(
+    cramps: np.ndarray, nights: np.ndarray, nightly: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Smoothed cramps per week for every week, with a 95% band (NaN where it cannot be fitted)."""
     n_weeks = cramps.size
     seen = nights > 0
     nan = np.full(n_weeks, np.nan)
     if seen.sum() == 0:
         return nan, nan, nan
-    # The same bendiness as the factor models: one bend per ~two months of diary.
-    df = min(trend_df(n_weeks * 7), max(0, int(seen.sum()) - 2))
-    x_all = trend_columns(np.arange(n_weeks), df) if n_weeks > 1 else np.ones((1, 1))
+    # The same bendiness as the factor models (one bend per ~two months of diary), as far as the
+    # cramps can carry it.
+    supported = min(
+        int(cramps.sum()) // CRAMPS_PER_TREND_COLUMN - 1,
+        int(nights.sum()) // RECORDED_NIGHTS_PER_TREND_COLUMN,
+    )
+    df = min(trend_df(n_weeks * 7), max(0, int(seen.sum()) - 2), supported)
+    if df <= 0 or n_weeks < 2:
+        flat = rate(nightly)
+        ones = np.ones(n_weeks)
+        assert flat.per_week is not None and flat.ci95 is not None  # there are recorded nights
+        return flat.per_week * ones, flat.ci95[0] * ones, flat.ci95[1] * ones
+    x_all = trend_columns(np.arange(n_weeks), df)
     x = x_all[seen]
     offset = np.log(nights[seen])
     y = cramps[seen]
-    fit = fit_poisson(x, y, offset=offset, penalty=np.full(x.shape[1], 1e-6))
+    # The columns are orthonormal over the weeks, so a coefficient b moves one week's log rate by
+    # about b * sqrt(df / weeks): this ridge is a prior SD of TREND_PRIOR_SD on that move. The
+    # constant keeps a negligible one (the cramps pin the level down).
+    penalty = np.full(x.shape[1], df / (n_weeks * TREND_PRIOR_SD**2))
+    penalty[0] = 1e-6
+    fit = fit_poisson(x, y, offset=offset, penalty=penalty)
     dof = max(1, int(seen.sum()) - x.shape[1])
     pearson = float(np.sum((y - fit.mu) ** 2 / np.maximum(fit.mu, 1e-9)))
     phi = max(1.0, pearson / dof)
+    if phi > 1.0:
+        # Over-dispersion widens what the weeks say, not the prior: the quasi-likelihood is the
+        # log-likelihood / phi, so the ridge weighs phi times as much against it, and the band's
+        # variance phi * (X'WX + phi * ridge)^-1 = (X'WX / phi + ridge)^-1 keeps the prior's own.
+        fit = fit_poisson(x, y, offset=offset, penalty=penalty * phi, start_mu=fit.mu)
     eta = x_all @ fit.coef
     se = np.sqrt(phi * np.einsum("ij,jk,ik->i", x_all, fit.bread_inv, x_all))
     scale = WEEK  # rate per night -> per week
@@ -113,16 +148,26 @@ def _change_sentence(verdict: str, result: RateComparison) -> str:
             "Not enough nights yet to compare with 2 months ago. "
             "We need at least %(min)d recorded nights in each 4-week stretch."
         ) % {"min": MIN_WINDOW_NIGHTS}
-    numbers = {"now": f"{result.after.per_week:.1f}", "then": f"{result.before.per_week:.1f}"}
+    numbers = {
+        "now": f"{result.after.per_week:.1f}",
+        "then": f"{result.before.per_week:.1f}",
+        "n_now": result.after.nights,
+        "n_then": result.before.nights,
+    }
     if verdict == "fewer":
-        return _("Fewer cramps than 2 months ago: %(now)s vs %(then)s a week.") % numbers
-    if verdict == "more":
-        return _("More cramps than 2 months ago: %(now)s vs %(then)s a week.") % numbers
-    return (
-        _("No clear change from 2 months ago: %(now)s vs %(then)s a week.") % numbers
-        + " "
-        + _("The difference could be chance.")
+        text = _("Fewer cramps than 2 months ago: %(now)s vs %(then)s a week.")
+    elif verdict == "more":
+        text = _("More cramps than 2 months ago: %(now)s vs %(then)s a week.")
+    else:
+        text = _("No clear change from 2 months ago: %(now)s vs %(then)s a week.")
+    nights = _("That is over %(n_now)d recorded nights now and %(n_then)d then.")
+    # The same caution whichever way the change goes.
+    caution = (
+        _("The difference could be chance.")
+        if verdict == "no_clear_change"
+        else _("This may be chance or another cause.")
     )
+    return f"{text % numbers} {nights % numbers} {caution}"
 
 
 def trend_section(table: NightTable, today: date) -> dict:
