@@ -15,9 +15,11 @@ from django.urls import reverse  # noqa: E402
 from crampwise.diary.records import NightRecord  # noqa: E402
 from crampwise.diary.services import import_records  # noqa: E402
 from crampwise.knowledge import load_remedies  # noqa: E402
-from crampwise.trials import services  # noqa: E402
+from crampwise.trials.catalogue import TrialError  # noqa: E402
 from crampwise.trials.design import TrialDesign, build_schedule, pair_order  # noqa: E402
+from crampwise.trials.lifecycle import create_trial  # noqa: E402
 from crampwise.trials.models import Trial  # noqa: E402
+from crampwise.trials.tonight import plan_night, tonight_for  # noqa: E402
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +39,7 @@ def design_url(remedy_id: str) -> str:
 
 def diary_weeks(user, weeks: int, cramps_a_night: int = 1) -> None:
     """Recorded nights for the weeks before tonight."""
-    tonight = services.plan_night(user)
+    tonight = plan_night(user)
     nights = [NightRecord(night=tonight - timedelta(days=d), cramps=cramps_a_night) for d in range(1, 7 * weeks + 1)]
     import_records(user, nights, [])
 
@@ -59,8 +61,8 @@ def test_the_quinine_step_does_not_exist(owner_client, method):
 
 def test_the_service_refuses_quinine_even_when_called_directly(owner):
     """The rule lives below the page too, so no other caller can skip it."""
-    with pytest.raises(services.TrialError):
-        services.create_trial(owner, remedy_id="quinine", kind="medicine", start=services.plan_night(owner),
+    with pytest.raises(TrialError):
+        create_trial(owner, remedy_id="quinine", kind="medicine", start=plan_night(owner),
                               pairs=4, period_nights=14, washout_nights=7, prescriber_agreed=True)  # fmt: skip
 
 
@@ -98,9 +100,9 @@ def test_a_medicine_change_needs_the_doctors_agreement_box(owner_client, owner):
 
 def test_the_service_refuses_a_medicine_without_agreement(owner):
     """Calling the service without the agreement is refused as well."""
-    with pytest.raises(services.TrialError):
-        services.create_trial(owner, remedy_id="calcium_channel_blockers", kind="medicine",
-                              start=services.plan_night(owner), pairs=4, period_nights=14,
+    with pytest.raises(TrialError):
+        create_trial(owner, remedy_id="calcium_channel_blockers", kind="medicine",
+                              start=plan_night(owner), pairs=4, period_nights=14,
                               washout_nights=7)  # fmt: skip
 
 
@@ -119,7 +121,7 @@ def test_starting_a_stretching_trial_stores_its_design_and_a_seed(owner_client, 
     assert response.status_code == 302 and response.url == reverse("trial_detail", args=[trial.pk])
     assert (trial.remedy_id, trial.kind, trial.period_nights, trial.washout_nights, trial.pairs) == (
         "stretching", "stretching", 7, 1, 8)
-    assert trial.start == services.plan_night(owner) and trial.threshold == 0.8 and not trial.blinded
+    assert trial.start == plan_night(owner) and trial.threshold == 0.8 and not trial.blinded
     assert 0 <= trial.seed < 2**63 and trial.status == Trial.Status.ACTIVE
 
 
@@ -130,14 +132,14 @@ def test_a_supplement_gets_two_week_periods_with_a_week_of_washout(owner_client,
     owner_client.post(design_url("magnesium"), {**MAGNESIUM, **BEGIN, "blinded": "on"})
     trial = Trial.objects.get(owner=owner)
     assert (trial.period_nights, trial.washout_nights, trial.blinded) == (14, 7, True)
-    assert trial.start == services.plan_night(owner) + timedelta(days=1)
+    assert trial.start == plan_night(owner) + timedelta(days=1)
 
 
 def test_the_schedule_is_rebuilt_from_the_stored_seed(owner_client, owner, other_patient):
     """Same seed and design, same schedule; the trial page shows the seed and the drawn order."""
     owner_client.post(design_url("stretching"), {**STRETCHING, **BEGIN})
     trial = Trial.objects.get(owner=owner)
-    twin = services.create_trial(
+    twin = create_trial(
         other_patient, remedy_id="stretching", kind="stretching", start=trial.start, pairs=8,
         period_nights=7, washout_nights=1, run_in_nights=trial.run_in_nights, seed=trial.seed,
     )  # fmt: skip
@@ -189,7 +191,7 @@ def test_checking_the_length_does_not_start_a_trial(owner_client, owner):
 
 def test_cramps_that_are_rare_get_an_honest_no(owner_client, owner):
     """Under one cramp a week, the page says even a year is unlikely to answer."""
-    tonight = services.plan_night(owner)
+    tonight = plan_night(owner)
     nights = [NightRecord(night=tonight - timedelta(days=d), cramps=1 if d % 14 == 0 else 0) for d in range(1, 43)]
     import_records(owner, nights, [])
     html = owner_client.get(design_url("stretching")).content.decode()
@@ -209,7 +211,7 @@ def test_an_own_remedy_needs_a_name_and_a_kind(owner_client, owner):
     owner_client.post(design_url("own"), {**STRETCHING, **BEGIN, "label": " warm  bath ", "own_kind": "behaviour"})
     trial = Trial.objects.get(owner=owner)
     assert (trial.remedy_id, trial.remedy_label, trial.kind, trial.washout_nights) == ("own", "warm bath", "behaviour", 1)
-    tonight = services.tonight_for(owner, trial.start + timedelta(days=trial.run_in_nights))
+    tonight = tonight_for(owner, trial.start + timedelta(days=trial.run_in_nights))
     assert "warm bath" in tonight["words"]
 
 
@@ -242,8 +244,8 @@ def test_only_one_trial_runs_at_a_time(owner_client, owner):
     assert "You already have a trial running" in owner_client.get(reverse("trial_new")).content.decode()
     response = owner_client.post(design_url("magnesium"), {**MAGNESIUM, **BEGIN})
     assert response.status_code == 302 and response.url == reverse("trial_detail", args=[trial.pk])
-    with pytest.raises(services.TrialError):
-        services.create_trial(owner, remedy_id="magnesium", kind="supplement", start=trial.start,
+    with pytest.raises(TrialError):
+        create_trial(owner, remedy_id="magnesium", kind="supplement", start=trial.start,
                               pairs=4, period_nights=14, washout_nights=7)  # fmt: skip
     assert Trial.objects.count() == 1
 
@@ -259,8 +261,8 @@ def test_a_stopped_trial_makes_room_for_a_new_one(owner_client, owner):
 
 def test_a_capsule_blind_is_refused_for_stretching(owner):
     """Nobody can stretch without knowing it."""
-    with pytest.raises(services.TrialError):
-        services.create_trial(owner, remedy_id="stretching", kind="stretching", start=services.plan_night(owner),
+    with pytest.raises(TrialError):
+        create_trial(owner, remedy_id="stretching", kind="stretching", start=plan_night(owner),
                               pairs=8, period_nights=7, washout_nights=1, blinded=True)  # fmt: skip
 
 
@@ -270,5 +272,5 @@ def test_a_trial_that_starts_tomorrow_says_so(owner_client, owner):
     trial = Trial.objects.get(owner=owner)
     html = owner_client.get(reverse("trial_detail", args=[trial.pk])).content.decode()
     assert "Your trial starts on the night of" in html and "Your trial: night of" not in html
-    assert services.tonight_for(owner) is None
-    assert services.tonight_for(owner, trial.start)["run_in"]  # a new diary: the run-in comes first
+    assert tonight_for(owner) is None
+    assert tonight_for(owner, trial.start)["run_in"]  # a new diary: the run-in comes first

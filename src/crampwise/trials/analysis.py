@@ -7,6 +7,7 @@ sets the baseline prior, and returns the numbers the app, the CLI and the report
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -183,10 +184,13 @@ def analyze(
         np.array([n.treated for n in used]),
         np.array([n.period for n in used]),
     )
+    per_period = Counter(n.period for n in nights)
     evidence = evidence_rule.check(
         control.cramps + treatment.cramps,
-        control.nights,
-        treatment.nights,
+        control.nights + treatment.nights,
+        len({n.period for n in used if not n.treated}),
+        len({n.period for n in used if n.treated}),
+        period_nights=max(per_period.values()),
         fallback_per_night=baseline_per_night,
     )
     if baseline_per_night is None:

@@ -10,7 +10,7 @@ from crampwise.i18n import gettext as _
 from crampwise.i18n import ngettext
 
 from .analysis import RateRatioSummary, TrialAnalysis
-from .evidence import MIN_CRAMPS, MIN_NIGHTS_PER_ARM, Evidence
+from .evidence import MIN_CRAMPS, MIN_PERIODS_PER_ARM, Evidence
 
 # "Clear: it works" needs a worthwhile cut (the person's own threshold) to be this likely, not just
 # any cut: a remedy can very likely help a little and still not be worth taking.
@@ -106,10 +106,10 @@ def not_enough_sentences(evidence: Evidence) -> list[str]:
         )
         % {"cramps": evidence.cramps},
         _(
-            "An answer needs at least %(cramps)s cramps in all, and %(nights)s counted nights of "
-            "each kind."
+            "An answer needs at least %(cramps)s cramps in all, over at least %(periods)s periods "
+            "of each kind."
         )
-        % {"cramps": MIN_CRAMPS, "nights": MIN_NIGHTS_PER_ARM},
+        % {"cramps": MIN_CRAMPS, "periods": MIN_PERIODS_PER_ARM},
     ]
     if evidence.weeks_more is not None:
         weeks = round(evidence.weeks_more)

@@ -1,0 +1,177 @@
+"""The remedies a home trial may test, their plain words, and the trial settings the web app uses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from crampwise.guidance.medicines import match_medicine, takes_quinine
+from crampwise.knowledge import get_remedy, trialable_remedies
+from crampwise.knowledge.records import Remedy
+
+from .design import (
+    KIND_DEFAULTS,
+    RemedyKind,
+)
+from .models import OWN_REMEDY, Trial
+
+QUININE = "quinine"
+BASELINE_WEEKS = 8
+# Three weeks of answers in the last eight give a rate worth planning with; fewer, and the first
+# week of the trial is a run-in that measures it.
+MIN_BASELINE_NIGHTS = 21
+RUN_IN_NIGHTS = 7
+MAX_WEEKS = 52
+# The power table covers 1 to 14 cramps a week; outside it the core would simulate for seconds.
+TABLE_RATES = (1.0, 14.0)
+DEFAULT_HOPED_RATIO = 0.5
+DEFAULT_THRESHOLD = 0.8
+
+
+class TrialError(ValueError):
+    """A trial that may not be created as asked (the message is for the person)."""
+
+
+# ---- the catalogue ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RemedyWords:
+    """How a remedy is named in sentences and what each kind of night asks."""
+
+    noun: str  # "82% likely that <noun> cuts your cramps by at least 20%."
+    remedy_plan: str  # lower-case first letter: it follows "Tonight: "
+    control_plan: str
+    daytime: bool = False  # done during the day that ends in the night ("Today: ...")
+
+
+# Plain words for the remedies of the evidence base, by id. A remedy added to the data later
+# without words here still works, with the general words of ``remedy_words``.
+REMEDY_WORDS: dict[str, RemedyWords] = {
+    "stretching": RemedyWords(
+        gettext_lazy("stretching"),
+        gettext_lazy("stretch your calves before bed"),
+        gettext_lazy("no stretching before bed"),
+    ),
+    "fluids": RemedyWords(
+        gettext_lazy("drinking more"),
+        gettext_lazy("drink your set extra amount"),
+        gettext_lazy("drink as usual"),
+        daytime=True,
+    ),
+    "supportive_shoes": RemedyWords(
+        gettext_lazy("wearing supportive shoes"),
+        gettext_lazy("wear your supportive shoes"),
+        gettext_lazy("wear your usual shoes"),
+        daytime=True,
+    ),
+    "evening_walk": RemedyWords(
+        gettext_lazy("a daily walk"),
+        gettext_lazy("take your walk"),
+        gettext_lazy("no extra walk"),
+        daytime=True,
+    ),
+    "magnesium": RemedyWords(
+        gettext_lazy("magnesium"), gettext_lazy("take your magnesium"), gettext_lazy("no magnesium")
+    ),
+    "vitamin_b_complex": RemedyWords(
+        gettext_lazy("vitamin B complex"),
+        gettext_lazy("take your vitamin B complex"),
+        gettext_lazy("no vitamin B complex"),
+    ),
+    "vitamin_k2": RemedyWords(
+        gettext_lazy("vitamin K2"),
+        gettext_lazy("take your vitamin K2"),
+        gettext_lazy("no vitamin K2"),
+    ),
+    "calcium_channel_blockers": RemedyWords(
+        gettext_lazy("the medicine"),
+        gettext_lazy("take the medicine as your doctor agreed"),
+        gettext_lazy("no medicine, as your doctor agreed"),
+    ),
+    "medicine_change": RemedyWords(
+        gettext_lazy("the medicine change"),
+        gettext_lazy("follow the new medicine plan your doctor agreed"),
+        gettext_lazy("take your medicines as before"),
+    ),
+}
+
+
+def catalogue() -> tuple[Remedy, ...]:
+    """Remedies the wizard offers. Quinine is never among them, whatever the data says."""
+    return tuple(r for r in trialable_remedies() if r.id != QUININE)
+
+
+def offered_remedy(remedy_id: str) -> Remedy | None:
+    """The evidence-base remedy for this id if the wizard offers it; None for an own remedy.
+
+    Raises ``LookupError`` for quinine, for remedies that are not trialable and for unknown ids.
+    """
+    if remedy_id == OWN_REMEDY:
+        return None
+    for remedy in catalogue():
+        if remedy.id == remedy_id:
+            return remedy
+    raise LookupError(remedy_id)
+
+
+def remedy_words(trial_or_id: Trial | str) -> RemedyWords:
+    """The words for a trial (an own remedy's come from its label) or for an evidence-base id."""
+    remedy_id = trial_or_id.remedy_id if isinstance(trial_or_id, Trial) else trial_or_id
+    label = trial_or_id.remedy_label if isinstance(trial_or_id, Trial) else ""
+    if remedy_id in REMEDY_WORDS:
+        return REMEDY_WORDS[remedy_id]
+    if remedy_id != OWN_REMEDY:
+        try:
+            name = _(get_remedy(remedy_id).name)
+        except KeyError:
+            name = remedy_id
+        label = name[:1].lower() + name[1:]
+    return RemedyWords(
+        noun=label,
+        remedy_plan=_("use your remedy (%(label)s)") % {"label": label},
+        control_plan=_("skip your remedy (%(label)s)") % {"label": label},
+    )
+
+
+def remedy_name(trial: Trial) -> str:
+    """The remedy's name as a title: the evidence base's name, or the person's own."""
+    if trial.remedy_id == OWN_REMEDY:
+        return trial.remedy_label
+    try:
+        return _(get_remedy(trial.remedy_id).name)
+    except KeyError:
+        return trial.remedy_label or trial.remedy_id
+
+
+def kind_timing(kind: str) -> tuple[int, int]:
+    """(default period nights, washout nights) for a kind; a medicine change uses the slow timing."""
+    defaults = KIND_DEFAULTS[power_kind(kind)]
+    return defaults.period_nights, defaults.washout_nights
+
+
+def power_kind(kind: str) -> RemedyKind:
+    # A medicine is started and stopped over days, as a supplement is: the same two-week periods.
+    return RemedyKind.SUPPLEMENT if kind == Trial.Kind.MEDICINE else RemedyKind(kind)
+
+
+def can_be_blinded(kind: str) -> bool:
+    """Only pills can be hidden (look-alike dummy capsules); nobody can stretch without knowing."""
+    return kind in (Trial.Kind.SUPPLEMENT, Trial.Kind.MEDICINE)
+
+
+def own_label_problem(label: str) -> str | None:
+    """Why an own remedy with this name cannot be a home trial, or None when it can."""
+    match = match_medicine(label)
+    if takes_quinine([match]):
+        return _(
+            "Quinine is never a home trial in crampwise. Only a doctor can weigh up its risks for you."
+        )
+    if any(ingredient.class_id != "supplement" for ingredient in match.ingredients):
+        return _(
+            "This looks like a prescription medicine. Never start or stop one on your own. Choose "
+            "“Changing a medicine” instead, and agree the plan with your doctor."
+        )
+    return None
