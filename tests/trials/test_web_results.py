@@ -45,7 +45,9 @@ def finished_trial(user, *, pairs: int = 8, **kwargs) -> Trial:
     )  # fmt: skip
 
 
-def simulate_diary(user, trial: Trial, *, ratio: float = RATIO, missing_every: int = 0, seed: int = 1) -> dict:
+def simulate_diary(
+    user, trial: Trial, *, ratio: float = RATIO, missing_every: int = 0, seed: int = 1
+) -> dict:
     """Write the trial's nights into the diary: Poisson cramps, halved on remedy nights."""
     rng = np.random.default_rng(seed)
     records, skipped = [], []
@@ -78,12 +80,14 @@ def test_the_trial_page_gives_the_answer_in_words_numbers_and_a_chart(owner_clie
     trial = finished_trial(owner)
     simulate_diary(owner, trial)
     html = owner_client.get(reverse("trial_detail", args=[trial.pk])).content.decode()
-    assert re.search(r"(\d+%|More than 99%) likely that stretching cuts your cramps by at least 20%\.", html)
+    assert re.search(
+        r"(\d+%|More than 99%) likely that stretching cuts your cramps by at least 20%\.", html
+    )
     assert "Chance of any cut in cramps" in html and "Chance of a cut of at least 20%" in html
     assert re.search(r"0\.\d\d \(0\.\d\d to 0\.\d\d\)", html)
     assert "On nights with a cramp, the worst pain was" in html
     assert "What this cannot tell" in html and "You knew which nights were remedy nights." in html
-    figure = html[html.index("<figure"):html.index("</figure>")]
+    figure = html[html.index("<figure") : html.index("</figure>")]
     assert '<svg role="img" aria-label="Chart of cramps a week in each period.' in figure
     assert "<figcaption>" in figure and "<details>" in figure and 'scope="col"' in figure
     assert "Finished" in html
@@ -154,14 +158,14 @@ def test_the_schedule_table_marks_the_washout_nights_and_each_periods_plan(owner
     """One row a period with its plan, its dates and its washout night, in a captioned table."""
     trial = finished_trial(owner)
     html = owner_client.get(reverse("trial_detail", args=[trial.pk])).content.decode()
-    table = html[html.index('id="schedule-caption"'):]
-    table = table[:table.index("</table>")]
+    table = html[html.index('id="schedule-caption"') :]
+    table = table[: table.index("</table>")]
     assert table.count('<th scope="row">') == 16
     for plan in build_schedule(trial.design())[::7]:
         words = "With stretching" if plan.arm is Arm.TREATMENT else "Without stretching"
-        row = table[table.index(f'<th scope="row">{plan.period + 1}'):]
-        assert words in row[:row.index("</tr>")]
-        assert plan.night.strftime("%-d %b") in row[:row.index("</tr>")]
+        row = table[table.index(f'<th scope="row">{plan.period + 1}') :]
+        assert words in row[: row.index("</tr>")]
+        assert plan.night.strftime("%-d %b") in row[: row.index("</tr>")]
 
 
 def test_the_report_has_the_cent_items(owner_client, owner):
@@ -169,8 +173,20 @@ def test_the_report_has_the_cent_items(owner_client, owner):
     trial = finished_trial(owner)
     simulate_diary(owner, trial)
     html = owner_client.get(reverse("trial_report", args=[trial.pk])).content.decode()
-    for item in ("CENT 2a", "CENT 4a", "CENT 3a, 5, 8–10", "CENT 6a", "CENT 7a, 7b", "CENT 11a",
-                 "CENT 12a", "CENT 13a, 14a, 17a", "CENT 7b", "CENT 17a", "CENT 19", "CENT 20"):
+    for item in (
+        "CENT 2a",
+        "CENT 4a",
+        "CENT 3a, 5, 8–10",
+        "CENT 6a",
+        "CENT 7a, 7b",
+        "CENT 11a",
+        "CENT 12a",
+        "CENT 13a, 14a, 17a",
+        "CENT 7b",
+        "CENT 17a",
+        "CENT 19",
+        "CENT 20",
+    ):
         assert item in html, item
     assert str(SEED) in html and "Finished as planned." in html
     assert "Vohra S, Shamseer L" in html and "Roguin Maor N" in html
@@ -257,8 +273,8 @@ def test_a_blinded_running_trial_hides_the_arms(owner_client, owner):
     )  # fmt: skip
     simulate_diary(owner, trial)
     html = owner_client.get(reverse("trial_detail", args=[trial.pk])).content.decode()
-    schedule = html[html.index('id="schedule-caption"'):]
-    schedule = schedule[:schedule.index("</table>")]
+    schedule = html[html.index('id="schedule-caption"') :]
+    schedule = schedule[: schedule.index("</table>")]
     assert "Pack 1" in schedule and "With magnesium" not in schedule
     assert "<figure" not in html and "take a capsule from pack" in html
     assert "You did not know which nights were remedy nights" in html
@@ -304,7 +320,9 @@ def test_a_running_trial_with_a_clear_look_invites_a_stop(owner_client, owner):
     assert "stretching works for you. You may stop the trial." in html
     report = owner_client.get(reverse("trial_report", args=[trial.pk])).content.decode()
     assert "Still running." in report
-    assert "After pair 4 the answer is already clear: stretching works for you. You may stop" in report
+    assert (
+        "After pair 4 the answer is already clear: stretching works for you. You may stop" in report
+    )
 
 
 def test_the_pack_list_names_the_real_packs(owner_client, owner):
@@ -316,3 +334,28 @@ def test_the_pack_list_names_the_real_packs(owner_client, owner):
     html = owner_client.get(reverse("trial_packs", args=[trial.pk])).content.decode()
     assert html.count("<td>Real</td>") == 4 and html.count("<td>Dummy</td>") == 4
     assert "Do not read this list yourself." in html
+
+
+def test_too_few_cramps_show_no_percentage_on_the_page_or_in_the_report(owner_client, owner):
+    """Three cramps a month: the page and the CENT report say there is not enough to tell."""
+    trial = finished_trial(owner, pairs=2)
+    import_records(owner, [
+        NightRecord(n.night, 1 if i % 9 == 4 else 0) for i, n in enumerate(build_schedule(trial.design()))
+    ], [])  # fmt: skip
+    evaluation = evaluate(trial)
+    assert evaluation.analysis is not None and not evaluation.analysis.enough_data
+    for name in ("trial_detail", "trial_report"):
+        html = owner_client.get(reverse(name, args=[trial.pk])).content.decode()
+        assert "There are not yet enough cramps to tell." in html
+        assert "likely that stretching" not in html and "Best guess" not in html
+        assert "Chance of any cut" not in html and "Chance the ratio is below 1" not in html
+
+
+def test_enough_cramps_bring_the_answer_back(owner_client, owner):
+    """The same trial with a cramp most nights gives the percentages (the other side of the rule)."""
+    trial = finished_trial(owner, pairs=2)
+    simulate_diary(owner, trial)
+    assert evaluate(trial).analysis.enough_data
+    html = owner_client.get(reverse("trial_detail", args=[trial.pk])).content.decode()
+    assert "There are not yet enough cramps to tell." not in html
+    assert "likely that stretching cuts your cramps by at least 20%" in html

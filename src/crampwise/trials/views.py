@@ -37,7 +37,9 @@ def _own_trial(request, trial_id) -> Trial:
 def trial_list(request):
     trials = [nights.refresh_status(t) for t in Trial.objects.filter(owner=request.user)]
     rows = [{"trial": t, "name": catalogue.remedy_name(t)} for t in trials]
-    return render(request, "trials/list.html", {"rows": rows, "active": lifecycle.active_trial(request.user)})
+    return render(
+        request, "trials/list.html", {"rows": rows, "active": lifecycle.active_trial(request.user)}
+    )
 
 
 # ---- the wizard ------------------------------------------------------------------------
@@ -69,7 +71,9 @@ def trial_new_design(request, remedy_id: str):
     user = request.user
     active = lifecycle.active_trial(user)
     if active is not None:
-        messages.info(request, _("You already have a trial running. Stop it before you start another."))
+        messages.info(
+            request, _("You already have a trial running. Stop it before you start another.")
+        )
         return redirect("trial_detail", trial_id=active.pk)
     tonight = nights.plan_night(user)
     baseline = wizard.diary_baseline(user, tonight)
@@ -106,13 +110,17 @@ def trial_new_design(request, remedy_id: str):
             except (catalogue.TrialError, ValueError) as error:
                 form.add_error(None, str(error))
             else:
-                messages.success(request, _("Your trial has started. This page shows each night's plan."))
+                messages.success(
+                    request, _("Your trial has started. This page shows each night's plan.")
+                )
                 return redirect("trial_detail", trial_id=trial.pk)
     chosen = None
     if pairs:
         chosen = wizard.chosen_length_sentence(per_week, hoped, period, washout, int(pairs))
     return render(request, "trials/new_design.html", {
         "remedy": remedy,
+        "against": catalogue.evidence_against(remedy),
+        "noun": noun,
         "remedy_id": remedy_id,
         "own": remedy_id == OWN_REMEDY,
         "form": form,
@@ -138,7 +146,11 @@ def _adherence_form(trial: Trial, data=None):
     scheduled = assignment_for(trial.design(), night) if night >= trial.start else None
     if scheduled is None or scheduled.arm is Arm.BASELINE:
         return None
-    stored = Adherence.objects.filter(trial=trial, night=night).values_list("followed", flat=True).first()
+    stored = (
+        Adherence.objects.filter(trial=trial, night=night)
+        .values_list("followed", flat=True)
+        .first()
+    )
     initial = {"night": night}
     if stored is not None:
         initial["followed"] = "yes" if stored else "no"
@@ -218,7 +230,9 @@ def trial_stop(request, trial_id):
     if not form.is_valid():
         return _render_trial(request, trial, stop_form=form)
     lifecycle.stop_trial(trial, reason=form.cleaned_data["reason"], note=form.cleaned_data["note"])
-    messages.success(request, _("The trial is stopped. Its answer below rests on the nights so far."))
+    messages.success(
+        request, _("The trial is stopped. Its answer below rests on the nights so far.")
+    )
     return redirect("trial_detail", trial_id=trial.pk)
 
 
@@ -231,7 +245,8 @@ def trial_report(request, trial_id):
     report = evaluation.report
     noun = catalogue.remedy_words(trial).noun
     went_past = [
-        presentation.look_sentence(look, noun, running=False) for look in evaluation.looks_gone_past()
+        presentation.look_sentence(look, noun, running=False)
+        for look in evaluation.looks_gone_past()
     ]
     return render(request, "trials/report.html", {
         "trial": trial,
@@ -260,7 +275,11 @@ def trial_packs(request, trial_id):
          "real": plan.arm is Arm.TREATMENT}
         for plan in period_plans(trial.design())
     ]  # fmt: skip
-    return render(request, "trials/packs.html", {"trial": trial, "name": catalogue.remedy_name(trial), "rows": rows})
+    return render(
+        request,
+        "trials/packs.html",
+        {"trial": trial, "name": catalogue.remedy_name(trial), "rows": rows},
+    )
 
 
 @require_GET
