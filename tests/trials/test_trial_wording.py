@@ -117,6 +117,9 @@ def test_patient_sentences_read_at_grade_8_or_lower(syllables_without_downloads)
         *limits_sentences(blinded=False),
         *limits_sentences(blinded=True),
         recommend_weeks(7, 0.5, remedy="stretching", trials=200).sentence,
+        *result_sentences(analyze(simulated_nights(23, cramps_per_week=0.5, pairs=2)), "stretching"),
+        verdict(_rates(0.99, 0.6), "stretching"),
+        smallest_effect(_rates(0.8, 0.5, ci95=(0.4, 1.2)), "stretching"),
     ]
     for text in texts:
         assert textstat.flesch_kincaid_grade(text) <= 8, text

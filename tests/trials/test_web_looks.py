@@ -48,3 +48,9 @@ def test_the_page_shows_the_false_it_works_rate(client):
             assert f"<strong>{row[3]}%</strong>" in html
     assert "at least 97.5% likely" in html and "from pair 2 on" in html
     assert html.count('scope="col"') == 7 and "<caption" in html
+
+
+def test_the_looks_page_says_it_works_needs_a_worthwhile_cut(client):
+    """The page explains that "it works" needs the chosen cut to be 90% likely, not any cut."""
+    html = client.get(reverse("trial_looks")).content.decode()
+    assert "It only says “it works” when a cut of the size you chose is also at least 90% likely." in html

@@ -25,6 +25,7 @@ from .evaluation import evaluate
 from .forms import DesignForm, NightAdherenceForm, StopForm
 from .models import OWN_REMEDY, Adherence, Trial
 from .stopping import DEFAULT_RULE
+from .wording import WORKS_PROBABILITY
 
 
 def _own_trial(request, trial_id) -> Trial:
@@ -295,6 +296,7 @@ def trial_looks(request):
     return render(request, "trials/looks.html", {
         "rows": rows,
         "efficacy": f"{100 * rule.efficacy:g}",
+        "works_chance": f"{100 * WORKS_PROBABILITY:g}",
         "futile_chance": f"{100 * rule.futility_probability:g}",
         "futile_cut": round(100 * (1 - rule.futility_ratio)),
         "first_look": rule.first_look_block,
