@@ -9,9 +9,9 @@ from django.test import Client
 
 from crampwise.diary.records import NightRecord
 from crampwise.diary.services import import_records
-from crampwise.trials.lifecycle import create_trial
 from crampwise.trials.models import Adherence, Trial
-from crampwise.trials.tonight import last_night_over, plan_night, tonight_for
+from crampwise.trials.services.lifecycle import create_trial
+from crampwise.trials.services.tonight import last_night_over, plan_night, tonight_for
 from tests.conftest import make_user
 from tests.trials.test_web_results import finished_trial, simulate_diary
 

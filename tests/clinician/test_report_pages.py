@@ -97,8 +97,8 @@ def test_a_finished_personal_trial_appears_with_its_answer(owner_client, owner):
     from crampwise.diary.records import NightRecord  # noqa: PLC0415
     from crampwise.diary.services import import_records  # noqa: PLC0415
     from crampwise.trials.design import Arm, build_schedule  # noqa: PLC0415
-    from crampwise.trials.lifecycle import create_trial  # noqa: PLC0415
-    from crampwise.trials.tonight import last_night_over  # noqa: PLC0415
+    from crampwise.trials.services.lifecycle import create_trial  # noqa: PLC0415
+    from crampwise.trials.services.tonight import last_night_over  # noqa: PLC0415
 
     start = last_night_over(owner) - timedelta(days=6 * 7 * 2 - 1)
     trial = create_trial(owner, remedy_id="stretching", kind="stretching", start=start, pairs=6,
@@ -121,8 +121,8 @@ def test_a_finished_trial_with_too_few_cramps_shows_no_percentage(owner_client, 
     from crampwise.diary.records import NightRecord  # noqa: PLC0415
     from crampwise.diary.services import import_records  # noqa: PLC0415
     from crampwise.trials.design import build_schedule  # noqa: PLC0415
-    from crampwise.trials.lifecycle import create_trial  # noqa: PLC0415
-    from crampwise.trials.tonight import last_night_over  # noqa: PLC0415
+    from crampwise.trials.services.lifecycle import create_trial  # noqa: PLC0415
+    from crampwise.trials.services.tonight import last_night_over  # noqa: PLC0415
 
     start = last_night_over(owner) - timedelta(days=4 * 7 * 2 - 1)
     trial = create_trial(owner, remedy_id="stretching", kind="stretching", start=start, pairs=4,

@@ -13,9 +13,9 @@ if not settings.configured:  # `pytest tests/trials -p no:django` runs the pure 
 
 from django.urls import reverse  # noqa: E402
 
-from crampwise.trials.lifecycle import create_trial  # noqa: E402
 from crampwise.trials.models import Adherence, Trial  # noqa: E402
-from crampwise.trials.tonight import plan_night  # noqa: E402
+from crampwise.trials.services.lifecycle import create_trial  # noqa: E402
+from crampwise.trials.services.tonight import plan_night  # noqa: E402
 
 pytestmark = pytest.mark.django_db
 

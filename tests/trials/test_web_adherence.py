@@ -13,11 +13,11 @@ if not settings.configured:  # `pytest tests/trials -p no:django` runs the pure 
 from django.urls import reverse  # noqa: E402
 
 from crampwise.trials.design import Arm, build_schedule  # noqa: E402
-from crampwise.trials.evaluation import evaluate  # noqa: E402
 from crampwise.trials.forms import AdherenceForm  # noqa: E402
-from crampwise.trials.lifecycle import create_trial, stop_trial  # noqa: E402
 from crampwise.trials.models import Adherence  # noqa: E402
-from crampwise.trials.tonight import (  # noqa: E402
+from crampwise.trials.services.evaluation import evaluate  # noqa: E402
+from crampwise.trials.services.lifecycle import create_trial, stop_trial  # noqa: E402
+from crampwise.trials.services.tonight import (  # noqa: E402
     adherence_form,
     last_night_over,
     plan_night,

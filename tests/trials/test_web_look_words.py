@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import date
 
 from crampwise.trials.analysis import analyze
-from crampwise.trials.presentation import look_label, look_sentence
+from crampwise.trials.services.presentation import look_label, look_sentence
 from crampwise.trials.stopping import Decision, Look
 
 from .factories import simulated_nights

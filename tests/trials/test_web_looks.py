@@ -13,7 +13,7 @@ if not settings.configured:  # `pytest tests/trials -p no:django` runs the pure 
 
 from django.urls import reverse  # noqa: E402
 
-from crampwise.trials.presentation import LOOK_CHARACTERISTICS  # noqa: E402
+from crampwise.trials.services.presentation import LOOK_CHARACTERISTICS  # noqa: E402
 from crampwise.trials.stopping import DEFAULT_RULE  # noqa: E402
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "trials.md"

@@ -16,13 +16,13 @@ from django.urls import reverse  # noqa: E402
 
 from crampwise.diary.records import NightRecord  # noqa: E402
 from crampwise.diary.services import import_records, save_night  # noqa: E402
-from crampwise.trials.chart import chart_svg  # noqa: E402
 from crampwise.trials.design import Arm, build_schedule  # noqa: E402
-from crampwise.trials.evaluation import evaluate  # noqa: E402
-from crampwise.trials.lifecycle import create_trial, stop_trial  # noqa: E402
 from crampwise.trials.models import Trial  # noqa: E402
+from crampwise.trials.services.chart import chart_svg  # noqa: E402
+from crampwise.trials.services.evaluation import evaluate  # noqa: E402
+from crampwise.trials.services.lifecycle import create_trial, stop_trial  # noqa: E402
+from crampwise.trials.services.tonight import last_night_over, plan_night, tonight_for  # noqa: E402
 from crampwise.trials.stopping import Decision  # noqa: E402
-from crampwise.trials.tonight import last_night_over, plan_night, tonight_for  # noqa: E402
 
 pytestmark = pytest.mark.django_db
 

@@ -15,11 +15,11 @@ from django.urls import reverse  # noqa: E402
 from crampwise.diary.records import NightRecord  # noqa: E402
 from crampwise.diary.services import import_records  # noqa: E402
 from crampwise.knowledge import load_remedies  # noqa: E402
-from crampwise.trials.catalogue import TrialError  # noqa: E402
 from crampwise.trials.design import TrialDesign, build_schedule, pair_order  # noqa: E402
-from crampwise.trials.lifecycle import create_trial  # noqa: E402
 from crampwise.trials.models import Trial  # noqa: E402
-from crampwise.trials.tonight import plan_night, tonight_for  # noqa: E402
+from crampwise.trials.services.catalogue import TrialError  # noqa: E402
+from crampwise.trials.services.lifecycle import create_trial  # noqa: E402
+from crampwise.trials.services.tonight import plan_night, tonight_for  # noqa: E402
 
 pytestmark = pytest.mark.django_db
 

@@ -17,13 +17,13 @@ from django.urls import reverse  # noqa: E402
 
 from crampwise.knowledge import load_knowledge  # noqa: E402
 from crampwise.knowledge.texts import iter_patient_texts  # noqa: E402
-from crampwise.trials.catalogue import own_label_problem  # noqa: E402
 from crampwise.trials.design import build_schedule  # noqa: E402
-from crampwise.trials.evaluation import evaluate  # noqa: E402
-from crampwise.trials.lifecycle import create_trial  # noqa: E402
-from crampwise.trials.presentation import look_sentence, pain_sentences  # noqa: E402
-from crampwise.trials.tonight import last_night_over, plan_night, plan_words  # noqa: E402
-from crampwise.trials.wizard import baseline_sentence, diary_baseline, length_sentences  # noqa: E402
+from crampwise.trials.rules import own_label_problem  # noqa: E402
+from crampwise.trials.services.evaluation import evaluate  # noqa: E402
+from crampwise.trials.services.lifecycle import create_trial  # noqa: E402
+from crampwise.trials.services.presentation import look_sentence, pain_sentences  # noqa: E402
+from crampwise.trials.services.tonight import last_night_over, plan_night, plan_words  # noqa: E402
+from crampwise.trials.services.wizard import baseline_sentence, diary_baseline, length_sentences  # noqa: E402
 from tests.trials.test_web_results import finished_trial, simulate_diary  # noqa: E402
 
 pytestmark = pytest.mark.django_db

@@ -18,12 +18,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from crampwise.knowledge import get_remedy
 
-from . import catalogue, chart, lifecycle, presentation, wizard
-from . import tonight as nights
 from .design import Arm, assignment_for, period_plans
-from .evaluation import evaluate
 from .forms import DesignForm, NightAdherenceForm, StopForm
 from .models import OWN_REMEDY, Adherence, Trial
+from .rules import can_be_blinded
+from .services import catalogue, chart, lifecycle, presentation, wizard
+from .services import tonight as nights
+from .services.evaluation import evaluate
 from .stopping import DEFAULT_RULE
 from .wording import WORKS_PROBABILITY
 
@@ -130,7 +131,7 @@ def trial_new_design(request, remedy_id: str):
         "length_sentences": wizard.length_sentences(per_week, hoped, kind, noun),
         "chosen_sentence": chosen,
         "washout": washout,
-        "blindable": catalogue.can_be_blinded(kind),
+        "blindable": can_be_blinded(kind),
     })  # fmt: skip
 
 

@@ -11,11 +11,12 @@ from django.utils.translation import ngettext
 
 from crampwise.diary.services import load_nights
 
-from . import power
-from .catalogue import BASELINE_WEEKS, MIN_BASELINE_NIGHTS, TABLE_RATES, power_kind
-from .design import (
+from .. import power
+from ..design import (
     KIND_DEFAULTS,
 )
+from ..rules import power_kind
+from .catalogue import BASELINE_WEEKS, MIN_BASELINE_NIGHTS, TABLE_RATES
 
 # ---- the wizard: baseline and length ----------------------------------------------------------
 

@@ -16,14 +16,14 @@ from django.utils.translation import gettext as _
 
 from crampwise.diary.nights import night_of
 
-from .catalogue import remedy_words
-from .design import (
+from ..design import (
     Arm,
     ScheduledNight,
     assignment_for,
 )
-from .forms import AdherenceForm
-from .models import Adherence, Trial
+from ..forms import AdherenceForm
+from ..models import Adherence, Trial
+from .catalogue import remedy_words
 
 # ---- nights ------------------------------------------------------------------------------
 

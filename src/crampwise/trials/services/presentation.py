@@ -8,19 +8,19 @@ from typing import Any
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from . import wording
-from .analysis import TrialAnalysis
-from .catalogue import remedy_words
-from .design import (
+from .. import wording
+from ..analysis import TrialAnalysis
+from ..design import (
     Arm,
     assignment_for,
     block_end,
     blocks_complete,
 )
+from ..models import Trial
+from ..observations import tally
+from ..stopping import DEFAULT_RULE, Decision, Look
+from .catalogue import remedy_words
 from .evaluation import Evaluation
-from .models import Trial
-from .observations import tally
-from .stopping import DEFAULT_RULE, Decision, Look
 from .tonight import plan_night, plan_words
 
 # ---- words for the page ------------------------------------------------------------------

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 
 from crampwise.insights.charts import render_svg
 
-from .analysis import TrialAnalysis
+from ..analysis import TrialAnalysis
+from ..design import Arm
 from .catalogue import remedy_words
-from .design import Arm
 from .evaluation import Evaluation
 from .presentation import arm_label, hide_arms
 

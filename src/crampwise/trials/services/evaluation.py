@@ -16,17 +16,18 @@ from crampwise.diary.models import Medicine
 from crampwise.diary.records import NightRecord
 from crampwise.diary.services import load_nights
 
-from .analysis import NotEnoughNights, TrialAnalysis, analyze, baseline_from_run_in
-from .catalogue import BASELINE_WEEKS, power_kind, remedy_name, remedy_words
-from .design import (
+from ..analysis import NotEnoughNights, TrialAnalysis, analyze, baseline_from_run_in
+from ..design import (
     TrialDesign,
     blocks_complete,
     build_schedule,
 )
-from .models import Trial
-from .observations import TrialNight, nights_from_diary
-from .report import trial_report
-from .stopping import DEFAULT_RULE, Decision, Look, interim_look
+from ..models import Trial
+from ..observations import TrialNight, nights_from_diary
+from ..report import trial_report
+from ..rules import power_kind
+from ..stopping import DEFAULT_RULE, Decision, Look, interim_look
+from .catalogue import BASELINE_WEEKS, remedy_name, remedy_words
 from .tonight import adherence_map, last_night_over, refresh_status
 from .wizard import length_sentences
 

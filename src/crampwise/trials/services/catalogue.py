@@ -1,4 +1,8 @@
-"""The remedies a home trial may test, their plain words, and the trial settings the web app uses."""
+"""The remedies a home trial may test, their plain words, and the trial settings the web app uses.
+
+The design rules every caller shares (timing by kind, blinding, own remedies) are in the pure
+``trials.rules``.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +11,10 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from crampwise.guidance.medicines import match_medicine, takes_quinine
 from crampwise.knowledge import get_remedy, load_sources, trialable_remedies
 from crampwise.knowledge.records import Remedy
 
-from .design import (
-    KIND_DEFAULTS,
-    RemedyKind,
-)
-from .models import OWN_REMEDY, Trial
+from ..models import OWN_REMEDY, Trial
 
 QUININE = "quinine"
 BASELINE_WEEKS = 8
@@ -23,7 +22,6 @@ BASELINE_WEEKS = 8
 # week of the trial is a run-in that measures it.
 MIN_BASELINE_NIGHTS = 21
 RUN_IN_NIGHTS = 7
-MAX_WEEKS = 52
 # The power table covers 1 to 14 cramps a week; outside it the core would simulate for seconds.
 TABLE_RATES = (1.0, 14.0)
 DEFAULT_HOPED_RATIO = 0.5
@@ -144,37 +142,6 @@ def remedy_name(trial: Trial) -> str:
         return _(get_remedy(trial.remedy_id).name)
     except KeyError:
         return trial.remedy_label or trial.remedy_id
-
-
-def kind_timing(kind: str) -> tuple[int, int]:
-    """(default period nights, washout nights) for a kind; a medicine change uses the slow timing."""
-    defaults = KIND_DEFAULTS[power_kind(kind)]
-    return defaults.period_nights, defaults.washout_nights
-
-
-def power_kind(kind: str) -> RemedyKind:
-    # A medicine is started and stopped over days, as a supplement is: the same two-week periods.
-    return RemedyKind.SUPPLEMENT if kind == Trial.Kind.MEDICINE else RemedyKind(kind)
-
-
-def can_be_blinded(kind: str) -> bool:
-    """Only pills can be hidden (look-alike dummy capsules); nobody can stretch without knowing."""
-    return kind in (Trial.Kind.SUPPLEMENT, Trial.Kind.MEDICINE)
-
-
-def own_label_problem(label: str) -> str | None:
-    """Why an own remedy with this name cannot be a home trial, or None when it can."""
-    match = match_medicine(label)
-    if takes_quinine([match]):
-        return _(
-            "Quinine is never a home trial in crampwise. Only a doctor can weigh up its risks for you."
-        )
-    if any(ingredient.class_id != "supplement" for ingredient in match.ingredients):
-        return _(
-            "This looks like a prescription medicine. Never start or stop one on your own. Choose "
-            "“Changing a medicine” instead, and agree the plan with your doctor."
-        )
-    return None
 
 
 # Verdicts of the evidence base that say research found no benefit: the wizard says so up front.

@@ -8,19 +8,18 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..design import (
+    TrialDesign,
+    new_seed,
+)
+from ..models import Trial
+from ..rules import can_be_blinded, own_label_problem
 from .catalogue import (
     DEFAULT_HOPED_RATIO,
     DEFAULT_THRESHOLD,
     TrialError,
-    can_be_blinded,
     offered_remedy,
-    own_label_problem,
 )
-from .design import (
-    TrialDesign,
-    new_seed,
-)
-from .models import Trial
 from .tonight import last_night_over, refresh_status
 
 # ---- creating and stopping ---------------------------------------------------------------
