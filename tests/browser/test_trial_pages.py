@@ -9,8 +9,9 @@ from django.test import Client
 
 from crampwise.diary.records import NightRecord
 from crampwise.diary.services import import_records
-from crampwise.trials import services
 from crampwise.trials.models import Adherence, Trial
+from crampwise.trials.services.lifecycle import create_trial
+from crampwise.trials.services.tonight import last_night_over, plan_night, tonight_for
 from tests.conftest import make_user
 from tests.trials.test_web_results import finished_trial, simulate_diary
 
@@ -43,7 +44,7 @@ def assert_large_targets(page, selector: str) -> None:
 
 def test_walk_the_wizard_and_start_a_trial(live_server, page, check_a11y, check_reflow, person):
     """Choose stretching, read safety and length, check the length, start, and see tonight's plan."""
-    tonight = services.plan_night(person)
+    tonight = plan_night(person)
     import_records(person, [NightRecord(night=tonight - timedelta(days=d), cramps=1) for d in range(1, 29)], [])
     log_in(page, live_server, person)
     url = live_server.url
@@ -78,7 +79,7 @@ def test_walk_the_wizard_and_start_a_trial(live_server, page, check_a11y, check_
     assert trial.pairs == 6 and trial.hoped_ratio == 0.3 and trial.run_in_nights == 0
     check_a11y(page, "trial page, just started")
     check_reflow(page)
-    plan = services.tonight_for(person)
+    plan = tonight_for(person)
     assert page.get_by_text(plan["words"]).first.is_visible()
     assert page.get_by_text("There is no answer yet.").is_visible()
     assert page.get_by_text(str(trial.seed)).is_visible()
@@ -122,8 +123,8 @@ def test_the_answer_of_a_finished_trial_and_its_report(live_server, page, check_
 
 def test_stopping_a_trial_in_night_mode(live_server, page, check_a11y, person):
     """The stop form works with large targets, and the night theme passes axe too."""
-    start = services.last_night_over(person) - timedelta(weeks=5)
-    trial = services.create_trial(
+    start = last_night_over(person) - timedelta(weeks=5)
+    trial = create_trial(
         person, remedy_id="magnesium", kind="supplement", start=start, pairs=4,
         period_nights=14, washout_nights=7, blinded=True, seed=3,
     )  # fmt: skip

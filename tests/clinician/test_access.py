@@ -164,17 +164,6 @@ def test_the_sharing_page_lists_only_the_visitors_own_links_grants_and_audit(cli
     assert "You have not made a link yet." in html and "Nobody else has looked at your diary." in html
 
 
-def test_fhir_is_404_with_a_message_while_interop_is_missing(client, link, monkeypatch):
-    """Without the interop feature the FHIR file says it is not available, and nothing is audited."""
-    from crampwise.clinician import optional  # noqa: PLC0415
-
-    monkeypatch.setattr(optional, "build_bundle_function", lambda: None)
-    made, token = link
-    response = client.get(reverse("shared_fhir", args=[token]))
-    assert response.status_code == 404 and "not available yet" in response.json()["error"]
-    assert audit_rows(made.owner) == []
-
-
 def test_the_fhir_file_is_a_bundle_of_the_links_patient(client, link):
     """A FHIR collection Bundle with Alice's nights, as JSON."""
     _made, token = link

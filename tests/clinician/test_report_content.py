@@ -6,12 +6,11 @@ import json
 from dataclasses import replace
 from datetime import date, timedelta
 
-import pytest
-
-from crampwise.clinician import optional
+from crampwise.clinician.feature_inputs import medicine_changes, medicine_links
 from crampwise.clinician.report_content import build_report, default_range
 from crampwise.diary.factors import BUILTIN_FACTORS
 from crampwise.diary.records import MedicineRecord, NightRecord
+from crampwise.insights import summarize
 
 from .records import END, demo_year
 
@@ -35,9 +34,6 @@ def test_the_default_range_is_the_twelve_weeks_ending_with_the_last_night():
 
 def test_the_figures_equal_insights_summarize_for_the_same_range():
     """Rate, interval, nights, pain, cramp length, nights woken, sites and weeks match summarize()."""
-    summarize = optional.summarize_function()
-    if summarize is None:
-        pytest.skip("the insights feature has not landed")
     nights, episodes, medicines = demo_year()
     insights = summarize(in_range(nights), in_range(episodes), list(medicines), BUILTIN_FACTORS, END)
     report = year_report(insights=insights)
@@ -103,9 +99,7 @@ def test_present_but_empty_features_say_nothing_was_found():
 
 def test_medicines_are_split_into_current_and_recent_and_linked_ones_are_flagged():
     """A statin is flagged; a medicine stopped long ago or started after the range is left out."""
-    links = optional.medicine_links(["Atorvastatin", "Ramipril"])
-    if links is None:
-        pytest.skip("the guidance feature's medicine matcher has not landed")
+    links = medicine_links(["Atorvastatin", "Ramipril"])
     medicines = [
         MedicineRecord("Atorvastatin", "20 mg", date(2026, 3, 1)),
         MedicineRecord("Ramipril", "", date(2020, 1, 1), date(2026, 10, 1)),
@@ -124,13 +118,11 @@ def test_medicines_are_split_into_current_and_recent_and_linked_ones_are_flagged
 
 def test_a_medicine_start_is_set_against_the_cramps_before_and_after_it():
     """With the whole diary, a start inside the range gets its 4 weeks before and after."""
-    changes_for = optional.medicine_changes
+    changes_for = medicine_changes
     nights, episodes, _meds = demo_year()
     started = END - timedelta(days=40)
     medicines = [MedicineRecord("Amlodipine", "", started)]
     changes = changes_for(list(nights), medicines, END)
-    if changes is None:
-        pytest.skip("the insights feature has not landed")
     report = build_report(nights, episodes, medicines, start=START, end=END, today=END, medicine_changes=changes)
     med = report["medicines"]["current"][0]
     assert med["started_in_range"] and med["change"] in ("rise", "fall", "no_clear_change")

@@ -9,17 +9,17 @@ CODE = """
 import sys
 from datetime import timedelta
 from tests.clinician.records import END, demo_year
-from crampwise.clinician import optional
+from crampwise.clinician.feature_inputs import medicine_changes, medicine_links
+from crampwise.insights import summarize
 from crampwise.clinician.report_content import build_report, default_range
 from crampwise.clinician.report_pdf import render_pdf
 nights, episodes, medicines = demo_year(nights=120)
 start, end = default_range(END)
-summarize = optional.summarize_function()
 insights = summarize([n for n in nights if n.night >= start], [e for e in episodes if e.night >= start],
-                     list(medicines), [], end) if summarize else None
+                     list(medicines), [], end)
 report = build_report(nights, episodes, medicines, start=start, end=end, today=END, insights=insights,
-                      medicine_links=optional.medicine_links([m.name for m in medicines]),
-                      medicine_changes=optional.medicine_changes(list(nights), list(medicines), end))
+                      medicine_links=medicine_links([m.name for m in medicines]),
+                      medicine_changes=medicine_changes(list(nights), list(medicines), end))
 assert render_pdf(report).startswith(b"%PDF-")
 # crampwise.i18n peeks at django.conf to see whether Django is configured; nothing more may load.
 heavy = ("django.db", "django.apps", "django.http", "django.template", "django.urls")

@@ -82,7 +82,9 @@ def test_the_latest_symptom_check_reaches_the_report_most_severe_first(owner_cli
         {"id": "consider_neuropathy", "severity": "routine", "message": "Numbness may come from the nerves."},
         {"id": "urgent_possible_dvt", "severity": "urgent", "message": "One leg is swollen, warm or red."},
     ]})
-    report = owner_client.get(reverse("report")).context["report"]
+    response = owner_client.get(reverse("report"))
+    report = response.context["report"]
+    assert "One leg is swollen, warm or red." in response.content.decode()
     ordered = report["findings"]["ordered"]
     assert ordered[0]["message"] == "One leg is swollen, warm or red." and ordered[0]["label"] == "Urgent"
     assert report["findings"]["assessment_available"] and report["key"]["urgent"] == 1
@@ -94,18 +96,42 @@ def test_a_finished_personal_trial_appears_with_its_answer(owner_client, owner):
 
     from crampwise.diary.records import NightRecord  # noqa: PLC0415
     from crampwise.diary.services import import_records  # noqa: PLC0415
-    from crampwise.trials import services as trials  # noqa: PLC0415
     from crampwise.trials.design import Arm, build_schedule  # noqa: PLC0415
+    from crampwise.trials.services.lifecycle import create_trial  # noqa: PLC0415
+    from crampwise.trials.services.tonight import last_night_over  # noqa: PLC0415
 
-    start = trials.last_night_over(owner) - timedelta(days=6 * 7 * 2 - 1)
-    trial = trials.create_trial(owner, remedy_id="stretching", kind="stretching", start=start, pairs=6,
+    start = last_night_over(owner) - timedelta(days=6 * 7 * 2 - 1)
+    trial = create_trial(owner, remedy_id="stretching", kind="stretching", start=start, pairs=6,
                                 period_nights=7, washout_nights=1, seed=20250303)
     rng = np.random.default_rng(3)
     import_records(owner, [
         NightRecord(n.night, int(rng.poisson(0.6 if n.arm is Arm.TREATMENT else 1.2)))
         for n in build_schedule(trial.design())
     ], [])
-    report = owner_client.get(reverse("report")).context["report"]
+    response = owner_client.get(reverse("report"))
+    report = response.context["report"]
     assert report["trials"]["available"] and len(report["trials"]["results"]) == 1
     result = report["trials"]["results"][0]
     assert result["remedy"] and "rate ratio" in result["line"] and "likely to reduce cramps" in result["line"]
+    assert result["line"] in response.content.decode().replace("&#x27;", "'")
+
+
+def test_a_finished_trial_with_too_few_cramps_shows_no_percentage(owner_client, owner):
+    """Four cramps over a whole trial: the report says there were not enough to tell, no numbers."""
+    from crampwise.diary.records import NightRecord  # noqa: PLC0415
+    from crampwise.diary.services import import_records  # noqa: PLC0415
+    from crampwise.trials.design import build_schedule  # noqa: PLC0415
+    from crampwise.trials.services.lifecycle import create_trial  # noqa: PLC0415
+    from crampwise.trials.services.tonight import last_night_over  # noqa: PLC0415
+
+    start = last_night_over(owner) - timedelta(days=4 * 7 * 2 - 1)
+    trial = create_trial(owner, remedy_id="stretching", kind="stretching", start=start, pairs=4,
+                         period_nights=7, washout_nights=0, seed=20250303)  # fmt: skip
+    import_records(owner, [
+        NightRecord(n.night, 1 if i % 14 == 3 else 0) for i, n in enumerate(build_schedule(trial.design()))
+    ], [])  # fmt: skip
+    response = owner_client.get(reverse("report"))
+    line = response.context["report"]["trials"]["results"][0]["line"]
+    assert line == "not enough cramps to tell (4 cramps counted)"
+    assert "rate ratio" not in line and "%" not in line
+    assert line in response.content.decode()

@@ -1,7 +1,8 @@
 """Brute-force numerical integration of the trial model's posterior, as a test reference.
 
-Every parameter is integrated on a dense grid: alpha and beta on one lattice (so that alpha + beta
-falls on the same lattice and each period's likelihood can be tabulated once), log k on its own
+Every parameter is integrated on a dense grid. The model's alpha is the average of the two arms' log
+rates; the reference integrates over the control arm's log rate c = alpha - beta/2 instead (a shift
+with unit Jacobian), so that c and c + beta fall on one lattice and each period's likelihood can be tabulated once), log k on its own
 grid, and each period effect u_p by 64-point Gauss-Hermite quadrature. Because the u_p enter the
 likelihood one period at a time, the integral over all of them is the product of one-dimensional
 integrals: summing the full tensor grid would give the same number, only far slower.
@@ -81,7 +82,9 @@ def exact_beta_posterior(
     else:
         u, log_w = np.zeros(1), np.zeros(1)
 
-    log_prior_alpha = -0.5 * ((alpha - priors.alpha_mean) / priors.alpha_sd) ** 2
+    # "alpha" below is the control arm's log rate c; the prior sits on the average c + beta/2.
+    average = alpha[:, None] + 0.5 * beta[None, :]
+    log_prior_alpha = -0.5 * ((average - priors.alpha_mean) / priors.alpha_sd) ** 2
     log_prior_beta = -0.5 * (beta / priors.beta_sd) ** 2
     treated = cells.treated.astype(bool)
     accumulated = np.full(beta.size, -np.inf)
@@ -100,7 +103,7 @@ def exact_beta_posterior(
         control = table[~treated].sum(axis=0)[n_beta_half : n_beta_half + n_alpha]
         idx = np.arange(n_alpha)[:, None] + np.arange(beta.size)[None, :]
         treat = table[treated].sum(axis=0)[idx]  # (alpha, beta): eta = alpha + beta
-        joint = control[:, None] + treat + log_prior_alpha[:, None] + log_prior_beta[None, :]
+        joint = control[:, None] + treat + log_prior_alpha + log_prior_beta[None, :]
         joint += float(cells.overdispersion_constant(np.array(k)))
         joint += -0.5 * (log_k / priors.log_k_sd) ** 2
         over_alpha = logsumexp(joint, axis=0)

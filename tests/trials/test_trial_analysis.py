@@ -175,3 +175,22 @@ def test_any_diary_gives_a_coherent_posterior(counts, washout, threshold):
     assert 0.0 <= rr.p_meaningful <= rr.p_reduction + 1e-9 <= 1.0 + 1e-9
     assert 0 < rr.ci95[0] <= rr.median <= rr.ci95[1] < math.inf
     assert 0 < rr.sd_log < 1.01  # never wider than the N(0, 1) prior
+
+
+def test_one_period_per_arm_is_not_enough_however_many_cramps():
+    """Two weeks of many cramps, one period on each arm: a slow change could explain any gap."""
+    counts = [3] * 7 + [1] * 7
+    result = analyze(nights_from_counts(counts, [False] * 7 + [True] * 7))
+    assert result.evidence.cramps == 28 and not result.enough_data
+    assert result.evidence.weeks_more == 2  # one more pair of 7-night periods
+
+
+def test_weeks_more_follow_the_rate_so_far_or_the_run_in():
+    """Four cramps in four weeks: six more take about six weeks; with none, the run-in's rate."""
+    some = [1 if i % 7 == 0 else 0 for i in range(28)]
+    result = analyze(nights_from_counts(some, ALTERNATING[:28]))
+    assert not result.enough_data and result.evidence.weeks_more == 6
+    none = analyze(nights_from_counts([0] * 28, ALTERNATING[:28]), baseline_per_night=0.5)
+    assert none.evidence.weeks_more == 3  # 10 cramps at half a cramp a night: 20 nights
+    unknown = analyze(nights_from_counts([0] * 28, ALTERNATING[:28]))
+    assert unknown.evidence.weeks_more is None  # no cramp and no run-in: no rate to go by

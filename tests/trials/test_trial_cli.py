@@ -158,3 +158,41 @@ def test_every_option_of_trial_analyze_is_documented():
         for opt in getattr(param, "opts", []):
             if opt.startswith("--"):
                 assert opt in text, f"{opt} is not documented in docs/trials.md"
+
+
+def _write_counts(path: Path, control: list[int], treatment: list[int]) -> Path:
+    """Alternating 7-night periods: control, remedy, control, remedy."""
+    lines = ["night,arm,cramps,period"]
+    night = date(2025, 3, 1)
+    for period in range(4):
+        counts = (control, treatment)[period % 2][(period // 2) * 7 : (period // 2 + 1) * 7]
+        for count in counts:
+            lines.append(f"{night},{('control', 'treatment')[period % 2]},{count},{period}")
+            night += timedelta(days=1)
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_too_few_cramps_give_no_percentage_or_best_guess(runner, tmp_path):
+    """Nine cramps in four weeks: enough_data is false and the text says how long it may take."""
+    control = [1, 0, 1, 0, 1, 0, 1] + [0, 1, 0, 0, 1, 0, 0]  # 6 cramps
+    treatment = [0, 1, 0, 0, 0, 1, 0] + [0, 0, 1, 0, 0, 0, 0]  # 3 cramps
+    path = _write_counts(tmp_path / "few.csv", control, treatment)
+    body = json.loads(runner.invoke(trial, ["analyze", str(path), "--json"]).stdout)[0]
+    assert body["enough_data"] is False and body["evidence"]["cramps"] == 9
+    text = " ".join(body["summary"])
+    assert "not yet enough cramps to tell" in text and "about 1 more week" in text
+    assert "%" not in text and "Best guess" not in text
+    readable = runner.invoke(trial, ["analyze", str(path)]).stdout
+    assert "rate ratio" not in readable and "P(ratio" not in readable and "%" not in readable
+
+
+def test_ten_cramps_over_two_periods_each_give_an_answer(runner, tmp_path):
+    """One cramp more than above crosses the minimum: the percentages come back."""
+    control = [1, 0, 1, 0, 1, 0, 1] + [0, 1, 0, 1, 1, 0, 0]  # 7 cramps
+    treatment = [0, 1, 0, 0, 0, 1, 0] + [0, 0, 1, 0, 0, 0, 0]  # 3 cramps
+    path = _write_counts(tmp_path / "ten.csv", control, treatment)
+    body = json.loads(runner.invoke(trial, ["analyze", str(path), "--json"]).stdout)[0]
+    assert body["enough_data"] is True
+    assert any("likely that" in s for s in body["summary"])
+    assert "rate ratio" in runner.invoke(trial, ["analyze", str(path)]).stdout

@@ -13,12 +13,26 @@ import crampwise.trials
 
 TRIALS_DIR = Path(crampwise.trials.__file__).parent
 # The web side of trials lives beside the core and may import Django; nothing else may.
-DJANGO_SIDE = {"models.py", "views.py", "urls.py", "apps.py", "admin.py", "forms.py", "services.py",
-               "migrations", "templatetags", "templates"}
+DJANGO_SIDE = {
+    "models.py",
+    "views.py",
+    "urls.py",
+    "apps.py",
+    "admin.py",
+    "forms.py",
+    "services",
+    "migrations",
+    "templatetags",
+    "templates",
+}
 
 
 def _core_files():
-    return [p for p in TRIALS_DIR.rglob("*.py") if not DJANGO_SIDE & set(p.relative_to(TRIALS_DIR).parts)]
+    return [
+        p
+        for p in TRIALS_DIR.rglob("*.py")
+        if not DJANGO_SIDE & set(p.relative_to(TRIALS_DIR).parts)
+    ]
 
 
 def _imported_modules(path: Path) -> set[str]:
@@ -44,7 +58,9 @@ def test_no_trial_module_imports_django():
 def test_importing_the_trial_core_does_not_load_django():
     """Importing every trial module leaves django out of sys.modules."""
     modules = [
-        f"crampwise.trials.{p.stem}" for p in _core_files() if p.parent == TRIALS_DIR and p.stem != "__init__"
+        f"crampwise.trials.{p.stem}"
+        for p in _core_files()
+        if p.parent == TRIALS_DIR and p.stem != "__init__"
     ]
     code = (
         "import importlib, sys\n"

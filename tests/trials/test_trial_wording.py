@@ -15,6 +15,8 @@ from crampwise.trials.wording import (
     limits_sentences,
     percent_words,
     result_sentences,
+    smallest_effect,
+    verdict,
 )
 
 from .factories import simulated_nights
@@ -57,9 +59,47 @@ def test_the_sentences_state_the_result_and_its_range():
     result = analyze(simulated_nights(21, rate_ratio=0.5))
     sentences = result_sentences(result, "stretching")
     assert sentences[0] == headline(result.rate_ratio, "stretching")
-    assert sentences[2].startswith("Best guess:")
-    assert "likely between" in sentences[3]
-    assert str(result.nights.used) in sentences[4]
+    assert any(s.startswith("Best guess:") for s in sentences)
+    assert any("likely between" in s for s in sentences)
+    assert str(result.nights.used) in sentences[-1]
+
+
+def _rates(p_reduction, p_meaningful, ci95=(0.5, 0.9), threshold=0.8):
+    return RateRatioSummary(
+        median=0.7, ci95=ci95, mean_log=-0.3, sd_log=0.2, p_reduction=p_reduction,
+        p_meaningful=p_meaningful, threshold=threshold,
+    )  # fmt: skip
+
+
+def test_it_says_it_works_only_when_a_worthwhile_cut_is_very_likely():
+    """A 99% chance of some cut with a 60% chance of a 20% cut is not "it works"."""
+    small = verdict(_rates(0.99, 0.60), "stretching")
+    assert "works" not in small and "not that it cuts your cramps by 20% or more" in small
+    assert verdict(_rates(0.999, 0.95), "stretching") == "Clear: stretching works for you."
+    assert verdict(_rates(0.7, 0.3), "stretching").startswith("Not clear yet")
+
+
+def test_the_users_own_threshold_decides_what_is_worthwhile():
+    """A 50% threshold asks for a cut of 50% before it says "works"."""
+    text = verdict(_rates(0.99, 0.5, threshold=0.5), "stretching")
+    assert "50% or more" in text and "works" not in text
+
+
+def test_it_says_how_small_the_cut_may_be():
+    """The end of the range nearest to no change is put in words, even when it is a rise."""
+    assert smallest_effect(_rates(0.99, 0.6, ci95=(0.4, 0.93)), "stretching") == (
+        "The cut may be as small as 7% fewer."
+    )
+    rise = smallest_effect(_rates(0.8, 0.5, ci95=(0.4, 1.2)), "stretching")
+    assert rise.startswith("It may not help at all") and "20% more" in rise
+
+
+def test_a_clear_result_carries_its_verdict_and_smallest_effect():
+    """The sentences of a strong halving say it works and how small the cut may be."""
+    result = analyze(simulated_nights(21, rate_ratio=0.3))
+    sentences = result_sentences(result, "stretching")
+    assert "Clear: stretching works for you." in sentences
+    assert any(s.startswith("The cut may be as small as") for s in sentences)
 
 
 def test_unblinded_results_mention_expectation_effects_and_the_source_exists():
@@ -77,6 +117,9 @@ def test_patient_sentences_read_at_grade_8_or_lower(syllables_without_downloads)
         *limits_sentences(blinded=False),
         *limits_sentences(blinded=True),
         recommend_weeks(7, 0.5, remedy="stretching", trials=200).sentence,
+        *result_sentences(analyze(simulated_nights(23, cramps_per_week=0.5, pairs=2)), "stretching"),
+        verdict(_rates(0.99, 0.6), "stretching"),
+        smallest_effect(_rates(0.8, 0.5, ci95=(0.4, 1.2)), "stretching"),
     ]
     for text in texts:
         assert textstat.flesch_kincaid_grade(text) <= 8, text

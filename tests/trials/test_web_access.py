@@ -13,8 +13,9 @@ if not settings.configured:  # `pytest tests/trials -p no:django` runs the pure 
 
 from django.urls import reverse  # noqa: E402
 
-from crampwise.trials import services  # noqa: E402
 from crampwise.trials.models import Adherence, Trial  # noqa: E402
+from crampwise.trials.services.lifecycle import create_trial  # noqa: E402
+from crampwise.trials.services.tonight import plan_night  # noqa: E402
 
 pytestmark = pytest.mark.django_db
 
@@ -35,8 +36,8 @@ def _fast_passwords(settings):
 @pytest.fixture
 def alices_trial(owner):
     """A blinded magnesium trial that started four weeks ago, so every page has something to show."""
-    start = services.plan_night(owner) - timedelta(weeks=4)
-    return services.create_trial(
+    start = plan_night(owner) - timedelta(weeks=4)
+    return create_trial(
         owner, remedy_id="magnesium", kind="supplement", start=start, pairs=4,
         period_nights=14, washout_nights=7, blinded=True, seed=42,
     )  # fmt: skip
@@ -138,8 +139,8 @@ def test_the_page_about_looks_is_open_to_everyone(client, request, who):
 
 def test_a_trial_that_is_not_blinded_has_no_pack_list(owner_client, owner):
     """The pack list exists only for blinded trials."""
-    trial = services.create_trial(
-        owner, remedy_id="stretching", kind="stretching", start=services.plan_night(owner),
+    trial = create_trial(
+        owner, remedy_id="stretching", kind="stretching", start=plan_night(owner),
         pairs=8, period_nights=7, washout_nights=1,
     )  # fmt: skip
     assert owner_client.get(reverse("trial_packs", args=[trial.pk])).status_code == 404

@@ -13,7 +13,7 @@ if not settings.configured:  # `pytest tests/trials -p no:django` runs the pure 
 
 from django.urls import reverse  # noqa: E402
 
-from crampwise.trials import services  # noqa: E402
+from crampwise.trials.services.presentation import LOOK_CHARACTERISTICS  # noqa: E402
 from crampwise.trials.stopping import DEFAULT_RULE  # noqa: E402
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "trials.md"
@@ -36,15 +36,21 @@ def published_rows() -> set[tuple]:
 
 def test_the_quoted_numbers_are_the_published_ones():
     """Every row on the page is a row of the docs' table for the rule in use, and none is missing."""
-    assert set(services.LOOK_CHARACTERISTICS) == published_rows()
+    assert set(LOOK_CHARACTERISTICS) == published_rows()
 
 
 @pytest.mark.django_db
 def test_the_page_shows_the_false_it_works_rate(client):
     """The no-effect rows carry their false-positive rate, and the rule is stated in words."""
     html = client.get(reverse("trial_looks")).content.decode()
-    for row in services.LOOK_CHARACTERISTICS:
+    for row in LOOK_CHARACTERISTICS:
         if row[2] == 1.0:
             assert f"<strong>{row[3]}%</strong>" in html
     assert "at least 97.5% likely" in html and "from pair 2 on" in html
     assert html.count('scope="col"') == 7 and "<caption" in html
+
+
+def test_the_looks_page_says_it_works_needs_a_worthwhile_cut(client):
+    """The page explains that "it works" needs the chosen cut to be 90% likely, not any cut."""
+    html = client.get(reverse("trial_looks")).content.decode()
+    assert "It only says “it works” when a cut of the size you chose is also at least 90% likely." in html

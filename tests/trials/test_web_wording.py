@@ -17,8 +17,13 @@ from django.urls import reverse  # noqa: E402
 
 from crampwise.knowledge import load_knowledge  # noqa: E402
 from crampwise.knowledge.texts import iter_patient_texts  # noqa: E402
-from crampwise.trials import services  # noqa: E402
 from crampwise.trials.design import build_schedule  # noqa: E402
+from crampwise.trials.rules import own_label_problem  # noqa: E402
+from crampwise.trials.services.evaluation import evaluate  # noqa: E402
+from crampwise.trials.services.lifecycle import create_trial  # noqa: E402
+from crampwise.trials.services.presentation import look_sentence, pain_sentences  # noqa: E402
+from crampwise.trials.services.tonight import last_night_over, plan_night, plan_words  # noqa: E402
+from crampwise.trials.services.wizard import baseline_sentence, diary_baseline, length_sentences  # noqa: E402
 from tests.trials.test_web_results import finished_trial, simulate_diary  # noqa: E402
 
 pytestmark = pytest.mark.django_db
@@ -79,14 +84,14 @@ def test_plans_looks_and_length_advice_read_plainly(syllables_without_downloads,
     """Every sentence the services build for a person."""
     trial = finished_trial(owner)
     simulate_diary(owner, trial)
-    evaluation = services.evaluate(trial)
-    texts = [services.plan_words(trial, n) for n in build_schedule(trial.design())[:14]]
-    texts += [services.look_sentence(look, "stretching") for look in evaluation.looks]
-    texts += services.pain_sentences(evaluation.analysis, "stretching")
+    evaluation = evaluate(trial)
+    texts = [plan_words(trial, n) for n in build_schedule(trial.design())[:14]]
+    texts += [look_sentence(look, "stretching") for look in evaluation.looks]
+    texts += pain_sentences(evaluation.analysis, "stretching")
     for rate in (None, 0, 0.5, 3, 7, 20):
-        texts += services.length_sentences(rate, 0.5, "stretching", "stretching")
-    texts += [services.baseline_sentence(services.diary_baseline(owner, services.plan_night(owner)))]
-    texts += [services.own_label_problem("quinine"), services.own_label_problem("atorvastatin")]
+        texts += length_sentences(rate, 0.5, "stretching", "stretching")
+    texts += [baseline_sentence(diary_baseline(owner, plan_night(owner)))]
+    texts += [own_label_problem("quinine"), own_label_problem("atorvastatin")]
     assert_plain(texts)
 
 
@@ -101,7 +106,7 @@ def test_the_pages_read_plainly(syllables_without_downloads, owner_client, owner
         trial = finished_trial(owner)
         simulate_diary(owner, trial)
         url = reverse("trial_detail" if page == "detail" else "trial_report", args=[trial.pk])
-        skip = core_texts(services.evaluate(trial).report)
+        skip = core_texts(evaluate(trial).report)
     else:
         url = reverse(page)
     texts = sentences_of(owner_client.get(url).content.decode(), skip)
@@ -111,8 +116,8 @@ def test_the_pages_read_plainly(syllables_without_downloads, owner_client, owner
 
 def test_a_running_trials_page_reads_plainly(syllables_without_downloads, owner_client, owner):
     """Tonight's card, the morning question, the next look and the stop form's text."""
-    start = services.last_night_over(owner) - timedelta(weeks=3)
-    trial = services.create_trial(
+    start = last_night_over(owner) - timedelta(weeks=3)
+    trial = create_trial(
         owner, remedy_id="magnesium", kind="supplement", start=start, pairs=4,
         period_nights=14, washout_nights=7, blinded=True, seed=11,
     )  # fmt: skip

@@ -22,8 +22,7 @@ from datetime import date, timedelta
 import numpy as np
 
 from crampwise.diary.records import MUSCLES, SIDES, EpisodeRecord, NightRecord
-
-from .optional import optional_attr
+from crampwise.insights.rates import rate as insights_rate
 
 WEEK = 7.0
 Z95 = 1.959963984540054
@@ -43,33 +42,37 @@ def rate(nights: Sequence[NightRecord]) -> dict:
     if not counts.size:
         return {"cramps": 0, "nights": 0, "per_week": None, "ci95": None}
     per_week = WEEK * total / counts.size
-    return {"cramps": total, "nights": int(counts.size), "per_week": _round(per_week), "ci95": _ci95(counts)}
+    return {
+        "cramps": total,
+        "nights": int(counts.size),
+        "per_week": _round(per_week),
+        "ci95": _ci95(counts),
+    }
 
 
 def _ci95(counts: np.ndarray) -> list[float | None] | None:
-    insights_rate = optional_attr("crampwise.insights.rates", "rate")
-    if insights_rate is not None:
-        ci = insights_rate(counts).ci95
-        return [_round(ci[0]), _round(ci[1])] if ci else None
-    # Without the insights feature: the plain Poisson interval on the log scale (narrower when
-    # nights are over-dispersed; the insights version widens it).
-    total = float(counts.sum())
-    if total == 0:
-        return None
-    per_week = WEEK * total / counts.size
-    half = Z95 / math.sqrt(total)
-    return [_round(per_week * math.exp(-half)), _round(per_week * math.exp(half))]
+    # The insights feature's interval (quasi-Poisson), so the report and the Insights page agree.
+    ci = insights_rate(counts).ci95
+    return [_round(ci[0]), _round(ci[1])] if ci else None
 
 
 def quartiles(values: Sequence[float]) -> dict:
     if not values:
         return {"n": 0, "median": None, "q1": None, "q3": None, "max": None}
     q1, median, q3 = np.percentile(np.asarray(values, dtype=float), [25, 50, 75])
-    return {"n": len(values), "median": float(median), "q1": float(q1), "q3": float(q3), "max": float(max(values))}
+    return {
+        "n": len(values),
+        "median": float(median),
+        "q1": float(q1),
+        "q3": float(q3),
+        "max": float(max(values)),
+    }
 
 
 def worst_pain(nights: Sequence[NightRecord]) -> dict:
-    return quartiles([n.worst_pain for n in nights if n.worst_pain is not None and (n.cramps or 0) > 0])
+    return quartiles(
+        [n.worst_pain for n in nights if n.worst_pain is not None and (n.cramps or 0) > 0]
+    )
 
 
 def durations(episodes: Sequence[EpisodeRecord]) -> dict:
@@ -107,7 +110,10 @@ def sleep(nights: Sequence[NightRecord]) -> dict:
 def soreness(nights: Sequence[NightRecord]) -> dict:
     """Next-day soreness: how many answered nights were followed by moderate or severe soreness."""
     answered = [n.soreness for n in nights if n.soreness is not None]
-    return {"nights_answered": len(answered), "moderate_or_severe": sum(1 for s in answered if s >= 2)}
+    return {
+        "nights_answered": len(answered),
+        "moderate_or_severe": sum(1 for s in answered if s >= 2),
+    }
 
 
 def tally(values: Sequence[str | None], known: Sequence[str]) -> list[dict]:
@@ -120,7 +126,10 @@ def tally(values: Sequence[str | None], known: Sequence[str]) -> list[dict]:
 
 def sites(episodes: Sequence[EpisodeRecord]) -> list[dict]:
     """Side and muscle together ("left calf"), most frequent first; unknown parts kept as None."""
-    counts = Counter((e.side if e.side in SIDES else None, e.muscle if e.muscle in MUSCLES else None) for e in episodes)
+    counts = Counter(
+        (e.side if e.side in SIDES else None, e.muscle if e.muscle in MUSCLES else None)
+        for e in episodes
+    )
     return [
         {"side": side, "muscle": muscle, "episodes": n}
         for (side, muscle), n in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
@@ -132,9 +141,17 @@ def busiest_hours(episodes: Sequence[EpisodeRecord], width: int = 3) -> dict | N
     if not episodes:
         return None
     counts = Counter(e.local_hour for e in episodes)
-    best = max(range(24), key=lambda h: (sum(counts.get((h + i) % 24, 0) for i in range(width)), -((h - 12) % 24)))
+    best = max(
+        range(24),
+        key=lambda h: (sum(counts.get((h + i) % 24, 0) for i in range(width)), -((h - 12) % 24)),
+    )
     share = sum(counts.get((best + i) % 24, 0) for i in range(width)) / len(episodes)
-    return {"from_hour": best, "to_hour": (best + width) % 24, "share": round(share, 3), "episodes": len(episodes)}
+    return {
+        "from_hour": best,
+        "to_hour": (best + width) % 24,
+        "share": round(share, 3),
+        "episodes": len(episodes),
+    }
 
 
 def week_start(night: date) -> date:
@@ -147,7 +164,12 @@ def weekly(nights: Sequence[NightRecord], start: date, end: date) -> list[dict]:
     rows: dict[date, dict] = {}
     week = first
     while week <= end:
-        rows[week] = {"week_start": week.isoformat(), "cramps": 0, "nights": 0, "cramps_per_week": None}
+        rows[week] = {
+            "week_start": week.isoformat(),
+            "cramps": 0,
+            "nights": 0,
+            "cramps_per_week": None,
+        }
         week += timedelta(days=7)
     for n in nights:
         row = rows[week_start(n.night)]

@@ -69,6 +69,15 @@ def trials_section(trials: Sequence[Mapping[str, Any]] | None) -> dict:
         return {"available": False, "results": [], "sentence": not_available(_("Personal trials"))}
     results = []
     for t in trials:
+        if t.get("enough_data") is False:
+            # Below the trial's minimum evidence it shows no percentage or best guess; nor does this.
+            line = ngettext(
+                "not enough cramps to tell (%(cramps)d cramp counted)",
+                "not enough cramps to tell (%(cramps)d cramps counted)",
+                t.get("cramps", 0),
+            ) % {"cramps": t.get("cramps", 0)}
+            results.append({"remedy": t.get("remedy", ""), "dates": _trial_dates(t), "line": line})
+            continue
         ratio = t.get("rate_ratio_median") or (t.get("rate_ratio") or {}).get("median")
         ci = t.get("rate_ratio_ci95") or (t.get("rate_ratio") or {}).get("ci95")
         line = t.get("sentence") or ""

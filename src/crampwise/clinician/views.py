@@ -75,10 +75,6 @@ def _serve(request, viewer: Viewer, what: str, start: date | None, end: date | N
     if what == AccessEvent.What.FHIR:
         start, end = loading.resolve_range(patient, start, end)
         bundle = loading.fhir_bundle(patient, start, end)
-        if bundle is None:
-            response = JsonResponse({"error": _("The FHIR export is not available yet on this server.")}, status=404)
-            response._has_been_logged = True  # noqa: SLF001 - see _not_found
-            return _private(response)
         record(viewer, what, request)
         response = JsonResponse(bundle, json_dumps_params={"ensure_ascii": False})
         response["Content-Type"] = "application/fhir+json; charset=utf-8"

@@ -7,6 +7,7 @@ sets the baseline prior, and returns the numbers the app, the CLI and the report
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ import numpy as np
 from crampwise.diary.records import NightRecord
 from crampwise.i18n import gettext as _
 
+from . import evidence as evidence_rule
 from .counts import count_cells
 from .negbin_grid import GridPosterior, Priors, fit_posterior
 from .observations import NightTally, TrialNight, tally
@@ -74,6 +76,12 @@ class TrialAnalysis:
     overdispersion: float  # posterior median of k; smaller means burstier nights
     priors: Priors
     posterior: GridPosterior
+    evidence: evidence_rule.Evidence
+
+    @property
+    def enough_data(self) -> bool:
+        """False below the minimum evidence: show no percentage or best guess then."""
+        return self.evidence.enough
 
     def prob_ratio_below(self, ratio: float) -> float:
         return self.posterior.beta_marginal.prob_below(math.log(ratio))
@@ -84,6 +92,8 @@ class TrialAnalysis:
     def to_dict(self) -> dict[str, object]:
         rr = self.rate_ratio
         return {
+            "enough_data": self.enough_data,
+            "evidence": self.evidence.to_dict(),
             "nights_used": self.nights.used,
             "washout_nights_excluded": self.nights.washout,
             "missing_nights": self.nights.missing,
@@ -109,8 +119,13 @@ def model_description(priors: Priors) -> dict[str, object]:
         "name": MODEL_NAME,
         "likelihood": "negative binomial (NB2) per night",
         "period_sd": priors.period_sd,
+        "log_rate": "alpha + beta*(remedy-1/2) + u[period]",
         "priors": {
-            "log_baseline_per_night": {"mean": round(priors.alpha_mean, 4), "sd": priors.alpha_sd},
+            # alpha is the average of the two arms' log rates, so this prior favours neither arm.
+            "log_average_rate_per_night": {
+                "mean": round(priors.alpha_mean, 4),
+                "sd": priors.alpha_sd,
+            },
             "log_rate_ratio": {"mean": 0.0, "sd": priors.beta_sd},
             "log_overdispersion": {"mean": 0.0, "sd": priors.log_k_sd},
         },
@@ -169,6 +184,15 @@ def analyze(
         np.array([n.treated for n in used]),
         np.array([n.period for n in used]),
     )
+    per_period = Counter(n.period for n in nights)
+    evidence = evidence_rule.check(
+        control.cramps + treatment.cramps,
+        control.nights + treatment.nights,
+        len({n.period for n in used if not n.treated}),
+        len({n.period for n in used if n.treated}),
+        period_nights=max(per_period.values()),
+        fallback_per_night=baseline_per_night,
+    )
     if baseline_per_night is None:
         # Without a run-in, the trial's own overall rate centres the vague prior (sd 2 on the log
         # scale, a factor of 50 either way): it only keeps alpha finite, it does not inform beta.
@@ -184,4 +208,5 @@ def analyze(
         overdispersion=math.exp(posterior.log_k_marginal.median),
         priors=priors,
         posterior=posterior,
+        evidence=evidence,
     )

@@ -67,7 +67,7 @@ def analyze_cells(
     k = np.exp(log_k)
     n = nights[:, None, :]
     s_ = cramps[:, None, :]
-    a = arm[:, None, :]
+    a = arm[:, None, :] - 0.5  # the symmetric form of the full model: +-1/2 around alpha
     total_nights = nights.sum(axis=1)
     # Same baseline prior as the full analysis: centred on the trial's own overall rate.
     alpha_mean = np.log((cramps.sum(axis=1) + 0.5) / np.maximum(total_nights, 1.0))[:, None]
@@ -90,7 +90,7 @@ def analyze_cells(
         g_b = (a * slope).sum(-1) - tau_b * beta
         q_aa = curv.sum(-1) + tau_a
         q_ab = (a * curv).sum(-1)
-        q_bb = q_ab + tau_b
+        q_bb = (a * a * curv).sum(-1) + tau_b
         if use_u:
             # Eliminate the period effects first (each touches only alpha and beta), leaving 2x2.
             g_u = slope - tau_u * u
@@ -98,7 +98,7 @@ def analyze_cells(
             c2d = curv * curv / d
             q_aa = q_aa - c2d.sum(-1)
             q_ab = q_ab - (a * c2d).sum(-1)
-            q_bb = q_bb - (a * c2d).sum(-1)
+            q_bb = q_bb - (a * a * c2d).sum(-1)
             g_a = g_a - (curv * g_u / d).sum(-1)
             g_b = g_b - (a * curv * g_u / d).sum(-1)
         det = q_aa * q_bb - q_ab**2

@@ -115,10 +115,14 @@ def _readable(report: dict[str, Any]) -> str:
         f"{report['missing_nights']} missing",
         f"  cramps a week: {treatment['per_week']:.1f} on {treatment['label']}, "
         f"{control['per_week']:.1f} on {control['label']}",
-        f"  rate ratio {rr['median']:.2f} (95% interval {rr['ci95'][0]:.2f} to {rr['ci95'][1]:.2f})",
-        f"  P(ratio < 1) = {report['p_reduction']:.3f}, "
-        f"P(ratio < {report['threshold']:g}) = {report['p_meaningful']:.3f}",
     ]
+    if report["enough_data"]:
+        lines += [
+            f"  rate ratio {rr['median']:.2f} "
+            f"(95% interval {rr['ci95'][0]:.2f} to {rr['ci95'][1]:.2f})",
+            f"  P(ratio < 1) = {report['p_reduction']:.3f}, "
+            f"P(ratio < {report['threshold']:g}) = {report['p_meaningful']:.3f}",
+        ]
     lines += [f"  {s}" for s in report["summary"]]
     lines += [f"  {s}" for s in report["limits"]]
     return "\n".join(lines) + "\n"

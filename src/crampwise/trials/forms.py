@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from crampwise.diary.forms import RadioRow
 
-from . import services
+from . import rules
 from .models import Trial
 
 YES_NO = [("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))]
@@ -140,7 +140,7 @@ class DesignForm(forms.Form):
             del self.fields["label"], self.fields["own_kind"]
             if not remedy.needs_prescriber_agreement:
                 del self.fields["prescriber_agreed"]
-            if not services.can_be_blinded(remedy.trial_kind):
+            if not rules.can_be_blinded(remedy.trial_kind):
                 del self.fields["blinded"]
         else:
             del self.fields["prescriber_agreed"]
@@ -162,11 +162,11 @@ class DesignForm(forms.Form):
         remedy = self.remedy
         if remedy is not None and remedy.default_period_nights and remedy.washout_nights is not None:
             return remedy.default_period_nights, remedy.washout_nights
-        return services.kind_timing(self.kind())
+        return rules.kind_timing(self.kind())
 
     def clean_label(self):
         label = " ".join(self.cleaned_data["label"].split())
-        problem = services.own_label_problem(label)
+        problem = rules.own_label_problem(label)
         if problem:
             raise forms.ValidationError(problem)
         return label
@@ -180,7 +180,7 @@ class DesignForm(forms.Form):
                 "Periods must be longer than %(washout)s nights: the first %(washout)s nights of "
                 "each are left out while the last one wears off."
             ) % {"washout": washout})  # fmt: skip
-        if period and pairs and 2 * pairs * period > 7 * services.MAX_WEEKS:
+        if period and pairs and 2 * pairs * period > 7 * rules.MAX_WEEKS:
             self.add_error("pairs", _(
                 "That is longer than a year. Choose fewer pairs or shorter periods."
             ))  # fmt: skip

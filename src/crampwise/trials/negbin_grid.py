@@ -3,11 +3,13 @@
 Model, for used night t in period p(t):
 
     y_t ~ NegBin(mean mu_t, size k)            variance mu + mu^2 / k
-    log mu_t = alpha + beta * A_t + u_p(t)     A_t = 1 on remedy nights
+    log mu_t = alpha + beta * (A_t - 1/2) + u_p(t)     A_t = 1 on remedy nights, 0 without
     u_p ~ N(0, sigma_p^2)                      slow drift between periods
     alpha ~ N(log baseline rate, 2^2), beta ~ N(0, 1), log k ~ N(0, 1.5^2)
 
-beta is the log rate ratio. The two parameters whose posteriors can be skewed, beta and log k, sit on
+beta is the log rate ratio. alpha is the average of the two arms' log rates, so the baseline prior
+pulls both arms alike: calling the other arm "the remedy" turns beta into -beta and nothing else.
+(A prior on the control arm alone pulls one arm towards the run-in and so leans beta one way.) The two parameters whose posteriors can be skewed, beta and log k, sit on
 an explicit grid; for each grid point the nuisance parameters (alpha and the u_p) are integrated out
 with a Laplace approximation. Their conditional posterior is nearly normal (the u_p are held close to
 zero by their prior), so the approximation is very close to exact integration; the tests check it
@@ -66,9 +68,10 @@ def laplace_log_evidence(
     # Per night, log NB = y*z - (y + k)*softplus(z) + constants, with z = log mu - log k; summed over
     # a cell, y and the night count enter only as the cell's totals.
     weight = cramps[None, :] + nights[None, :] * k[:, None]
-    offset = beta[:, None] * cells.treated[None, :] - log_k[:, None]
+    arm = cells.treated - 0.5  # -1/2 without the remedy, +1/2 with it: the symmetric form
+    offset = beta[:, None] * arm[None, :] - log_k[:, None]
     tau_alpha = 1.0 / priors.alpha_sd**2
-    exposure = (nights[None, :] * np.exp(beta[:, None] * cells.treated[None, :])).sum(axis=1)
+    exposure = (nights[None, :] * np.exp(beta[:, None] * arm[None, :])).sum(axis=1)
     alpha = np.log((cells.total_cramps + 0.5) / exposure)
     if use_periods:
         tau_u = 1.0 / priors.period_sd**2

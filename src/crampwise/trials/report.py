@@ -16,7 +16,7 @@ from .analysis import TrialAnalysis, model_description
 from .design import Arm, RemedyKind, TrialDesign, period_plans
 from .observations import TrialNight, tally
 from .stopping import DEFAULT_RULE, Decision, Look, StoppingRule
-from .wording import SOURCES, limits_sentences, result_sentences
+from .wording import SOURCES, limits_sentences, result_sentences, works
 
 REPORT_VERSION = 1
 
@@ -107,11 +107,12 @@ def _status(
 ) -> dict[str, object]:
     if stopped is not None:
         code = "stopped_works" if stopped.decision is Decision.EFFICACY else "stopped_futile"
-        text = (
-            _("Stopped early: the remedy very likely cuts your cramps.")
-            if stopped.decision is Decision.EFFICACY
-            else _("Stopped early: a worthwhile cut in cramps had become unlikely.")
-        )
+        if stopped.decision is not Decision.EFFICACY:
+            text = _("Stopped early: a worthwhile cut in cramps had become unlikely.")
+        elif works(stopped.analysis.rate_ratio.p_meaningful):
+            text = _("Stopped early: the remedy works. A worthwhile cut in cramps is very likely.")
+        else:
+            text = _("Stopped early: the remedy very likely helps, but the cut may be small.")
         return {"code": code, "text": text, "after_pairs": stopped.blocks_complete}
     # ``nights`` holds every scheduled night so far, missing ones included, from the first period.
     pairs_complete = min(len(nights) // (2 * design.period_nights), design.pairs)
@@ -290,6 +291,14 @@ def _summary(analysis: TrialAnalysis | None, remedy: str) -> dict[str, object]:
         return {
             "available": False,
             "text": [_("There are not enough recorded nights for a result yet.")],
+        }
+    if not analysis.enough_data:
+        # Below the minimum evidence the report gives no percentage or best guess either.
+        return {
+            "available": False,
+            "enough_data": False,
+            "evidence": analysis.evidence.to_dict(),
+            "text": result_sentences(analysis, remedy),
         }
     return {
         "available": True,

@@ -18,24 +18,30 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from crampwise.knowledge import get_remedy
 
-from . import services
 from .design import Arm, assignment_for, period_plans
 from .forms import DesignForm, NightAdherenceForm, StopForm
 from .models import OWN_REMEDY, Adherence, Trial
+from .rules import can_be_blinded
+from .services import catalogue, chart, lifecycle, presentation, wizard
+from .services import tonight as nights
+from .services.evaluation import evaluate
 from .stopping import DEFAULT_RULE
+from .wording import WORKS_PROBABILITY
 
 
 def _own_trial(request, trial_id) -> Trial:
     trial = get_object_or_404(Trial, pk=trial_id, owner=request.user)
-    return services.refresh_status(trial)
+    return nights.refresh_status(trial)
 
 
 @login_required
 @require_GET
 def trial_list(request):
-    trials = [services.refresh_status(t) for t in Trial.objects.filter(owner=request.user)]
-    rows = [{"trial": t, "name": services.remedy_name(t)} for t in trials]
-    return render(request, "trials/list.html", {"rows": rows, "active": services.active_trial(request.user)})
+    trials = [nights.refresh_status(t) for t in Trial.objects.filter(owner=request.user)]
+    rows = [{"trial": t, "name": catalogue.remedy_name(t)} for t in trials]
+    return render(
+        request, "trials/list.html", {"rows": rows, "active": lifecycle.active_trial(request.user)}
+    )
 
 
 # ---- the wizard ------------------------------------------------------------------------
@@ -46,13 +52,13 @@ def trial_list(request):
 def trial_new(request):
     """Step 1: choose a remedy. Quinine is not among them, and the page says why."""
     try:
-        quinine = get_remedy(services.QUININE)
+        quinine = get_remedy(catalogue.QUININE)
     except KeyError:
         quinine = None
     return render(request, "trials/new.html", {
-        "remedies": services.catalogue(),
+        "remedies": catalogue.catalogue(),
         "quinine": quinine,
-        "active": services.active_trial(request.user),
+        "active": lifecycle.active_trial(request.user),
     })  # fmt: skip
 
 
@@ -61,29 +67,31 @@ def trial_new(request):
 def trial_new_design(request, remedy_id: str):
     """Step 2: the remedy's evidence and safety first, then the design, then start."""
     try:
-        remedy = services.offered_remedy(remedy_id)
+        remedy = catalogue.offered_remedy(remedy_id)
     except LookupError:
         raise Http404("not a remedy for a home trial") from None
     user = request.user
-    active = services.active_trial(user)
+    active = lifecycle.active_trial(user)
     if active is not None:
-        messages.info(request, _("You already have a trial running. Stop it before you start another."))
+        messages.info(
+            request, _("You already have a trial running. Stop it before you start another.")
+        )
         return redirect("trial_detail", trial_id=active.pk)
-    tonight = services.plan_night(user)
-    baseline = services.diary_baseline(user, tonight)
+    tonight = nights.plan_night(user)
+    baseline = wizard.diary_baseline(user, tonight)
     per_week = baseline.per_week if baseline.enough else None
     if request.method == "POST":
         form = DesignForm(request.POST, remedy=remedy)
     else:
         form = DesignForm(remedy=remedy)
         period, _washout = form.timing()
-        form.initial["pairs"] = services.recommended_pairs(
-            per_week, services.DEFAULT_HOPED_RATIO, form.kind(), period
+        form.initial["pairs"] = wizard.recommended_pairs(
+            per_week, catalogue.DEFAULT_HOPED_RATIO, form.kind(), period
         )
     kind = form.kind()
     period, washout = form.timing()
-    hoped, pairs = services.DEFAULT_HOPED_RATIO, form.initial.get("pairs")
-    noun = services.remedy_words(remedy_id).noun if remedy else _("your remedy")
+    hoped, pairs = catalogue.DEFAULT_HOPED_RATIO, form.initial.get("pairs")
+    noun = catalogue.remedy_words(remedy_id).noun if remedy else _("your remedy")
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         hoped, period, pairs = data["hoped_ratio"], data["period_nights"], data["pairs"]
@@ -92,34 +100,38 @@ def trial_new_design(request, remedy_id: str):
         # The start button, not the "start" (which night) field, creates the trial.
         if request.POST.get("action") == "begin":
             try:
-                trial = services.create_trial(
+                trial = lifecycle.create_trial(
                     user, remedy_id=remedy_id, kind=kind, label=data.get("label", ""),
                     start=tonight + timedelta(days=1 if data["start"] == "tomorrow" else 0),
                     pairs=pairs, period_nights=period, washout_nights=washout,
-                    run_in_nights=0 if baseline.enough else services.RUN_IN_NIGHTS,
+                    run_in_nights=0 if baseline.enough else catalogue.RUN_IN_NIGHTS,
                     threshold=data["threshold"], hoped_ratio=hoped, baseline_per_week=per_week,
                     blinded=data.get("blinded", False),
                     prescriber_agreed=data.get("prescriber_agreed", False),
                 )  # fmt: skip
-            except (services.TrialError, ValueError) as error:
+            except (catalogue.TrialError, ValueError) as error:
                 form.add_error(None, str(error))
             else:
-                messages.success(request, _("Your trial has started. This page shows each night's plan."))
+                messages.success(
+                    request, _("Your trial has started. This page shows each night's plan.")
+                )
                 return redirect("trial_detail", trial_id=trial.pk)
     chosen = None
     if pairs:
-        chosen = services.chosen_length_sentence(per_week, hoped, period, washout, int(pairs))
+        chosen = wizard.chosen_length_sentence(per_week, hoped, period, washout, int(pairs))
     return render(request, "trials/new_design.html", {
         "remedy": remedy,
+        "against": catalogue.evidence_against(remedy),
+        "noun": noun,
         "remedy_id": remedy_id,
         "own": remedy_id == OWN_REMEDY,
         "form": form,
         "baseline": baseline,
-        "baseline_sentence": services.baseline_sentence(baseline),
-        "length_sentences": services.length_sentences(per_week, hoped, kind, noun),
+        "baseline_sentence": wizard.baseline_sentence(baseline),
+        "length_sentences": wizard.length_sentences(per_week, hoped, kind, noun),
         "chosen_sentence": chosen,
         "washout": washout,
-        "blindable": services.can_be_blinded(kind),
+        "blindable": can_be_blinded(kind),
     })  # fmt: skip
 
 
@@ -127,7 +139,7 @@ def trial_new_design(request, remedy_id: str):
 
 
 def _latest_night(trial: Trial):
-    return min(services.last_night_over(trial.owner), trial.end)
+    return min(nights.last_night_over(trial.owner), trial.end)
 
 
 def _adherence_form(trial: Trial, data=None):
@@ -136,42 +148,48 @@ def _adherence_form(trial: Trial, data=None):
     scheduled = assignment_for(trial.design(), night) if night >= trial.start else None
     if scheduled is None or scheduled.arm is Arm.BASELINE:
         return None
-    stored = Adherence.objects.filter(trial=trial, night=night).values_list("followed", flat=True).first()
+    stored = (
+        Adherence.objects.filter(trial=trial, night=night)
+        .values_list("followed", flat=True)
+        .first()
+    )
     initial = {"night": night}
     if stored is not None:
         initial["followed"] = "yes" if stored else "no"
-    return NightAdherenceForm(data, plan=services.bare_plan(trial, scheduled), initial=initial)
+    return NightAdherenceForm(data, plan=nights.bare_plan(trial, scheduled), initial=initial)
 
 
 def _render_trial(request, trial: Trial, *, stop_form=None, adherence_form=None):
-    evaluation = services.evaluate(trial)
-    words = services.remedy_words(trial)
+    evaluation = evaluate(trial)
+    words = catalogue.remedy_words(trial)
     looks = [
-        {"look": look, "sentence": services.look_sentence(look, words.noun, running=trial.is_active),
-         "p_reduction": services.percent(look.p_reduction),
-         "p_worthwhile": services.percent(look.p_worthwhile)}
+        {"look": look, "sentence": presentation.look_sentence(look, words.noun, running=trial.is_active),
+         "p_reduction": presentation.percent(look.p_reduction),
+         "p_worthwhile": presentation.percent(look.p_worthwhile),
+         "label": presentation.look_label(look)}
         for look in evaluation.looks
     ]  # fmt: skip
-    label = services.chart_label(evaluation)
+    label = chart.chart_label(evaluation)
     return render(request, "trials/detail.html", {
         "trial": trial,
-        "name": services.remedy_name(trial),
+        "name": catalogue.remedy_name(trial),
         "noun": words.noun,
         "evaluation": evaluation,
-        "tonight": services.tonight_for(request.user) if trial.is_active else None,
-        "starts_later": trial.is_active and trial.start > services.plan_night(request.user),
-        "upcoming": services.upcoming_nights(trial),
-        "rows": services.schedule_rows(evaluation),
-        "run_in": services.run_in_dates(trial),
-        "hide_arms": services.hide_arms(trial),
-        "progress": services.progress(evaluation),
-        "result": services.result_numbers(evaluation),
-        "chart": services.chart_svg(evaluation, label),
+        "tonight": nights.tonight_for(request.user) if trial.is_active else None,
+        "starts_later": trial.is_active and trial.start > nights.plan_night(request.user),
+        "upcoming": presentation.upcoming_nights(trial),
+        "rows": presentation.schedule_rows(evaluation),
+        "run_in": presentation.run_in_dates(trial),
+        "hide_arms": presentation.hide_arms(trial),
+        "progress": presentation.progress(evaluation),
+        "result": presentation.result_numbers(evaluation),
+        "waiting": presentation.waiting_sentences(evaluation),
+        "chart": chart.chart_svg(evaluation, label),
         "chart_label": label,
-        "chart_rows": services.chart_data(evaluation),
+        "chart_rows": chart.chart_data(evaluation),
         "looks": looks,
         "latest_look": looks[-1] if looks else None,
-        "next_look": services.next_look_sentence(evaluation),
+        "next_look": presentation.next_look_sentence(evaluation),
         "first_look_pair": DEFAULT_RULE.first_look_block,
         "adherence_form": adherence_form or _adherence_form(trial),
         "stop_form": stop_form or StopForm(),
@@ -198,7 +216,7 @@ def trial_adherence(request, trial_id):
         # Only the latest night is asked here; older nights are answered in their check-in.
         return _render_trial(request, trial, adherence_form=form)
     if form.cleaned_data["followed"] is not None:
-        services.save_adherence(request.user, night, form.cleaned_data["followed"])
+        nights.save_adherence(request.user, night, form.cleaned_data["followed"])
         messages.success(request, _("Thank you. Your answer is saved."))
     return redirect("trial_detail", trial_id=trial.pk)
 
@@ -213,8 +231,10 @@ def trial_stop(request, trial_id):
     form = StopForm(request.POST)
     if not form.is_valid():
         return _render_trial(request, trial, stop_form=form)
-    services.stop_trial(trial, reason=form.cleaned_data["reason"], note=form.cleaned_data["note"])
-    messages.success(request, _("The trial is stopped. Its answer below rests on the nights so far."))
+    lifecycle.stop_trial(trial, reason=form.cleaned_data["reason"], note=form.cleaned_data["note"])
+    messages.success(
+        request, _("The trial is stopped. Its answer below rests on the nights so far.")
+    )
     return redirect("trial_detail", trial_id=trial.pk)
 
 
@@ -223,23 +243,24 @@ def trial_stop(request, trial_id):
 def trial_report(request, trial_id):
     """The CENT 2015 report: every item a reader of an N-of-1 trial should find."""
     trial = _own_trial(request, trial_id)
-    evaluation = services.evaluate(trial)
+    evaluation = evaluate(trial)
     report = evaluation.report
-    noun = services.remedy_words(trial).noun
+    noun = catalogue.remedy_words(trial).noun
     went_past = [
-        services.look_sentence(look, noun, running=False) for look in evaluation.looks_gone_past()
+        presentation.look_sentence(look, noun, running=False)
+        for look in evaluation.looks_gone_past()
     ]
     return render(request, "trials/report.html", {
         "trial": trial,
         "report": report,
-        "rows": services.schedule_rows(evaluation),
-        "run_in": services.run_in_dates(trial),
+        "rows": presentation.schedule_rows(evaluation),
+        "run_in": presentation.run_in_dates(trial),
         "evaluation": evaluation,
-        "hide_arms": services.hide_arms(trial),
+        "hide_arms": presentation.hide_arms(trial),
         "went_past": went_past,
-        "pending": services.look_sentence(evaluation.pending_look(), noun)
+        "pending": presentation.look_sentence(evaluation.pending_look(), noun)
         if evaluation.pending_look() else None,
-        "summary_numbers": services.result_numbers(evaluation),
+        "summary_numbers": presentation.result_numbers(evaluation),
     })  # fmt: skip
 
 
@@ -256,7 +277,11 @@ def trial_packs(request, trial_id):
          "real": plan.arm is Arm.TREATMENT}
         for plan in period_plans(trial.design())
     ]  # fmt: skip
-    return render(request, "trials/packs.html", {"trial": trial, "name": services.remedy_name(trial), "rows": rows})
+    return render(
+        request,
+        "trials/packs.html",
+        {"trial": trial, "name": catalogue.remedy_name(trial), "rows": rows},
+    )
 
 
 @require_GET
@@ -266,12 +291,13 @@ def trial_looks(request):
         {"rate": rate, "weeks_per_period": period // 7, "ratio": ratio,
          "cut": round(100 * (1 - ratio)), "works": works, "futile": futile, "end": end,
          "weeks": weeks}
-        for rate, period, ratio, works, futile, end, weeks in services.LOOK_CHARACTERISTICS
+        for rate, period, ratio, works, futile, end, weeks in presentation.LOOK_CHARACTERISTICS
     ]  # fmt: skip
     rule = DEFAULT_RULE
     return render(request, "trials/looks.html", {
         "rows": rows,
         "efficacy": f"{100 * rule.efficacy:g}",
+        "works_chance": f"{100 * WORKS_PROBABILITY:g}",
         "futile_chance": f"{100 * rule.futility_probability:g}",
         "futile_cut": round(100 * (1 - rule.futility_ratio)),
         "first_look": rule.first_look_block,

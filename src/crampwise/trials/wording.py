@@ -10,6 +10,11 @@ from crampwise.i18n import gettext as _
 from crampwise.i18n import ngettext
 
 from .analysis import RateRatioSummary, TrialAnalysis
+from .evidence import MIN_CRAMPS, MIN_PERIODS_PER_ARM, Evidence
+
+# "Clear: it works" needs a worthwhile cut (the person's own threshold) to be this likely, not just
+# any cut: a remedy can very likely help a little and still not be worth taking.
+WORKS_PROBABILITY = 0.9
 
 # The placebo arm of the magnesium trial went from 8.51 to 5.48 cramps a week (-36%): the size of
 # change that expectation and time alone can bring in a cramp trial.
@@ -62,15 +67,79 @@ def best_guess(ratio: float, remedy: str) -> str:
     return _("Best guess: about as many cramps with %(remedy)s as without.") % values
 
 
+def works(p_worthwhile: float) -> bool:
+    """Whether the words may say "it works": a worthwhile cut is very likely."""
+    return p_worthwhile >= WORKS_PROBABILITY
+
+
+def smallest_effect(summary: RateRatioSummary, remedy: str) -> str:
+    """How small the likely effect may be: the end of the 95% range nearest to "no help"."""
+    high = summary.ci95[1]
+    if high >= 1.005:
+        return _("It may not help at all: the range reaches %(change)s with %(remedy)s.") % {
+            "change": change_words(high),
+            "remedy": remedy,
+        }
+    return _("The cut may be as small as %(change)s.") % {"change": change_words(high)}
+
+
+def verdict(summary: RateRatioSummary, remedy: str) -> str:
+    """One short line: clear that it works, clear that it helps only a little, or not clear."""
+    values = {"remedy": remedy, "cut": round(100 * (1 - summary.threshold))}
+    if works(summary.p_meaningful):
+        return _("Clear: %(remedy)s works for you.") % values
+    if summary.p_reduction >= 0.975:
+        return (
+            _("Clear that %(remedy)s helps, but not that it cuts your cramps by %(cut)s%% or more.")
+            % values
+        )
+    return _("Not clear yet whether %(remedy)s cuts your cramps by %(cut)s%% or more.") % values
+
+
+def not_enough_sentences(evidence: Evidence) -> list[str]:
+    """What to say below the minimum evidence: why there is no answer, and how long it may take."""
+    sentences = [
+        ngettext(
+            "There are not yet enough cramps to tell. So far the trial counted %(cramps)s cramp.",
+            "There are not yet enough cramps to tell. So far the trial counted %(cramps)s cramps.",
+            evidence.cramps,
+        )
+        % {"cramps": evidence.cramps},
+        _(
+            "An answer needs at least %(cramps)s cramps in all, over at least %(periods)s periods "
+            "of each kind."
+        )
+        % {"cramps": MIN_CRAMPS, "periods": MIN_PERIODS_PER_ARM},
+    ]
+    if evidence.weeks_more is not None:
+        weeks = round(evidence.weeks_more)
+        sentences.append(
+            ngettext(
+                "At the rate so far, that will likely take about %(weeks)s more week.",
+                "At the rate so far, that will likely take about %(weeks)s more weeks.",
+                weeks,
+            )
+            % {"weeks": weeks}
+        )
+    else:
+        sentences.append(_("You have had no cramps yet, so we cannot say how long that will take."))
+    return sentences
+
+
 def result_sentences(analysis: TrialAnalysis, remedy: str) -> list[str]:
+    """The answer in words; below the minimum evidence, only why there is no answer yet."""
+    if not analysis.enough_data:
+        return not_enough_sentences(analysis.evidence)
     rr = analysis.rate_ratio
     sentences = [
         headline(rr, remedy),
+        verdict(rr, remedy),
         _("%(chance)s likely that %(remedy)s cuts your cramps at all.")
         % {"chance": percent_words(rr.p_reduction), "remedy": remedy},
         best_guess(rr.median, remedy),
         _("The true change is likely between %(low)s and %(high)s.")
         % {"low": change_words(rr.ci95[0]), "high": change_words(rr.ci95[1])},
+        smallest_effect(rr, remedy),
         ngettext(
             "This rests on %(nights)s night.",
             "This rests on %(nights)s nights.",
