@@ -47,10 +47,11 @@ def demo_records(seed: int, nights: int, end: date):
 
 def time_pure(repeats: int) -> dict:
     """A 1-year range: summarize + medicine check + content + chart + PDF, no database."""
-    from crampwise.clinician import optional  # noqa: PLC0415
+    from crampwise.clinician.feature_inputs import medicine_changes, medicine_links  # noqa: PLC0415
     from crampwise.clinician.report_content import build_report  # noqa: PLC0415
     from crampwise.clinician.report_pdf import render_pdf  # noqa: PLC0415
     from crampwise.diary.factors import BUILTIN_FACTORS  # noqa: PLC0415
+    from crampwise.insights import summarize  # noqa: PLC0415
 
     end = date(2026, 11, 20)
     start = end - timedelta(days=364)
@@ -60,11 +61,11 @@ def time_pure(repeats: int) -> dict:
     for i in range(repeats + 1):
         nights, episodes, medicines = diaries[i]
         t0 = time.perf_counter()
-        insights = optional.summarize_function()(nights, episodes, medicines, BUILTIN_FACTORS, end)
+        insights = summarize(nights, episodes, medicines, BUILTIN_FACTORS, end)
         report = build_report(
             nights, episodes, medicines, start=start, end=end, today=end, insights=insights,
-            medicine_links=optional.medicine_links([m.name for m in medicines]),
-            medicine_changes=optional.medicine_changes(nights, medicines, end), assessment=None, trials=None,
+            medicine_links=medicine_links([m.name for m in medicines]),
+            medicine_changes=medicine_changes(nights, medicines, end), assessment=None, trials=None,
         )
         t1 = time.perf_counter()
         render_pdf(report, "a4")

@@ -79,7 +79,8 @@ def _medicine_dates(med: MedicineRecord) -> str:
 
 def _link_text(link: Mapping[str, Any]) -> str:
     strength = {"strong": _("strong evidence"), "moderate": _("moderate evidence"), "weak": _("weak evidence"),
-                "reported": _("case reports")}.get(link.get("strength", ""), _("listed"))
+                "reported": _("case reports"), "label": _("listed on its product leaflet"),
+                "same_type": _("same type as linked medicines; not itself studied")}.get(link.get("strength", ""), _("listed"))
     text = _("%(class)s: linked with cramps (%(strength)s)") % {"class": link.get("class_name", ""), "strength": strength}
     if link.get("fuzzy"):
         text += " " + _("(name read as %(generic)s; please check)") % {"generic": link.get("generic", "")}
