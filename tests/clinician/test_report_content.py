@@ -173,3 +173,25 @@ def test_the_chart_has_alt_text_naming_its_lowest_and_highest_week():
     """The alt text gives the shape of the chart in words."""
     alt = year_report()["chart"]["alt"]
     assert alt.startswith("Bar chart of cramps per week") and "Lowest" in alt and "highest" in alt
+
+
+def test_a_night_known_only_from_the_night_log_is_named_but_left_out_of_the_rate():
+    """The doctor reads the rate over confirmed nights, and how many nights wait for an answer."""
+    first = date(2026, 1, 5)
+    confirmed = [NightRecord(night=first + timedelta(days=i), cramps=1) for i in range(6)]
+    logged_only = NightRecord(night=first + timedelta(days=6), cramps=4, confirmed=False)
+    report = build_report(
+        [*confirmed, logged_only], [], [], start=first, end=first + timedelta(days=6), today=date(2026, 2, 1)
+    )
+    assert report["often"]["nights_recorded"] == 6
+    assert report["often"]["cramps"] == 6
+    assert report["often"]["nights_not_confirmed"] == 1
+    assert "1 night with cramps logged in the night has no morning answer" in report["often"]["sentence"]
+
+
+def test_a_diary_without_unconfirmed_nights_says_nothing_about_them():
+    first = date(2026, 1, 5)
+    nights = [NightRecord(night=first + timedelta(days=i), cramps=1) for i in range(7)]
+    report = build_report(nights, [], [], start=first, end=first + timedelta(days=6), today=date(2026, 2, 1))
+    assert report["often"]["nights_not_confirmed"] == 0
+    assert "morning answer" not in report["often"]["sentence"]

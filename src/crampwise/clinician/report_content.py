@@ -72,6 +72,7 @@ def build_report(
     kept = fig.recorded(in_range)
     eps = sorted((e for e in episodes if start <= e.night <= end), key=lambda e: e.started_at)
     often = _often(kept, start, end)
+    _add_unconfirmed(often, in_range)
     trend = _trend(kept, start, end, insights)
     if medicine_changes is None and insights is not None:
         medicine_changes = insights.get("medicines")
@@ -148,6 +149,18 @@ def _often(kept: list[NightRecord], start: date, end: date) -> dict:
         "ci95": r["ci95"],
         "sentence": sentence,
     }
+
+
+def _add_unconfirmed(often: dict, in_range: Sequence[NightRecord]) -> None:
+    """Say how many nights have logged cramps but no morning answer: they are not in the rate."""
+    waiting = sorted({n.night for n in in_range if n.cramps is not None and not n.confirmed})
+    often["nights_not_confirmed"] = len(waiting)
+    if waiting:
+        often["sentence"] += " " + ngettext(
+            "%(n)d night with cramps logged in the night has no morning answer yet and is not counted.",
+            "%(n)d nights with cramps logged in the night have no morning answer yet and are not counted.",
+            len(waiting),
+        ) % {"n": len(waiting)}
 
 
 def _trend(kept: list[NightRecord], start: date, end: date, insights: Mapping[str, Any] | None) -> dict:

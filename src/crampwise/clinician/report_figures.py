@@ -30,8 +30,11 @@ LONG_CRAMP_SECONDS = 10 * 60  # a cramp over 10 minutes that does not ease is a 
 
 
 def recorded(nights: Sequence[NightRecord]) -> list[NightRecord]:
-    """One record per recorded night, the last one winning, in date order."""
-    by_night = {n.night: n for n in nights if n.cramps is not None}
+    """One record per confirmed night, the last one winning, in date order.
+
+    A night known only from the night log waits for its morning answer (decision 0002).
+    """
+    by_night = {n.night: n for n in nights if n.counts_towards_rates}
     return [by_night[d] for d in sorted(by_night)]
 
 

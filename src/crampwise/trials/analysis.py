@@ -135,7 +135,7 @@ def model_description(priors: Priors) -> dict[str, object]:
 
 def baseline_from_run_in(records: Iterable[NightRecord]) -> float | None:
     """Cramps per night over the recorded run-in nights, or None without any."""
-    counts = [r.cramps for r in records if r.cramps is not None]
+    counts = [r.cramps for r in records if r.cramps is not None and r.counts_towards_rates]
     if not counts:
         return None
     # Half a cramp keeps the log finite for a run-in without cramps.

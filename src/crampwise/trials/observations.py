@@ -74,7 +74,9 @@ def nights_from_diary(
                 treated=scheduled.arm is Arm.TREATMENT,
                 period=scheduled.period,
                 washout=scheduled.washout,
-                cramps=record.cramps if record is not None else None,
+                # A night known only from the night log is not confirmed: counting it would keep
+                # bad nights and drop good ones (decision 0002).
+                cramps=record.cramps if record is not None and record.counts_towards_rates else None,
                 worst_pain=(
                     float(record.worst_pain)
                     if record is not None and record.worst_pain is not None
