@@ -110,9 +110,8 @@ def test_history_shows_recorded_free_and_missing_nights(owner_client, owner):
     assert "2 of" in html
 
 
-def test_forms_share_fields_but_not_answers_or_choices(owner, other_patient):
-    """The check-in's fields are built once and shared: each form still has its own medicines,
-    own factors, own answers and own errors."""
+def test_each_form_has_its_own_answers_and_choices(owner, other_patient):
+    """Each person's check-in form has their own medicines, own factors, own answers and own errors."""
     from crampwise.diary.forms import CheckinForm
     from crampwise.diary.models import Medicine
 

@@ -4,7 +4,6 @@ from datetime import time
 from zoneinfo import ZoneInfo, available_timezones
 
 from django.conf import settings
-from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -50,19 +49,3 @@ class Profile(models.Model):
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.time_zone)
 
-
-class UserSession(AbstractBaseSession):
-    """Django's database session, with the signed-in person's id in a column of its own.
-
-    The session, the person and their profile can then be read in one statement on every request
-    (accounts/sessions.py), and deleting an account ends all of its sessions with it.
-    """
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
-                             related_name="+")
-
-    @classmethod
-    def get_session_store_class(cls):
-        from .sessions import SessionStore  # noqa: PLC0415 - the store imports this model
-
-        return SessionStore

@@ -10,8 +10,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from crampwise import prepared_sql
-
 from .csvformat import ParsedCsv, parse_csv, write_csv
 from .factors import BUILTIN_FACTORS
 from .models import CustomFactor, Episode, Medicine, Night
@@ -89,7 +87,7 @@ NIGHT_ANSWER_FIELDS = (
 
 
 def save_night(user, night: date, *, episode_count: int | None = None, **fields) -> None:
-    """Create or replace one night's answers in a single atomic statement (an upsert).
+    """Create or replace one night's answers in one statement (an upsert), in a transaction.
 
     Used by the morning check-in, night edits and the API; callers validate the values first.
     Retrying the same save gives the same row. The episode count is never overwritten here: it
@@ -100,13 +98,13 @@ def save_night(user, night: date, *, episode_count: int | None = None, **fields)
         raise TypeError(f"not night answers: {sorted(unknown)}")
     if episode_count is None:
         episode_count = Episode.objects.filter(user=user, night=night).count()
-    # One prepared statement, from the values (no model instance): this is the morning check-in's
-    # write (crampwise/prepared_sql.py). updated_at is auto_now: the upsert stamps it.
-    prepared_sql.upsert_values(
-        Night, {"user": user.pk, "night": night, "episode_count": episode_count, "checked_in_at": timezone.now(),
-                **fields},
-        unique_fields=("user", "night"), update_fields=(*fields, "checked_in_at", "updated_at"),
-    )
+    # One INSERT ... ON CONFLICT UPDATE: a retry, or two saves at once, leave one row.
+    with transaction.atomic():
+        Night.objects.bulk_create(
+            [Night(user=user, night=night, episode_count=episode_count, checked_in_at=timezone.now(), **fields)],
+            update_conflicts=True, unique_fields=["user", "night"],
+            update_fields=[*fields, "checked_in_at", "updated_at"],
+        )
 
 
 @transaction.atomic

@@ -3,40 +3,31 @@ from __future__ import annotations
 import calendar
 import uuid
 from datetime import date, timedelta
-from html import escape
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import connection
+from django.db import connection, transaction
 from django.http import (
     Http404,
     HttpResponse,
     HttpResponseBadRequest,
-    HttpResponseRedirect,
     JsonResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from crampwise import prepared_sql
 from crampwise.guidance.models import checklist_initial
 from crampwise.trials.services import adherence_form, save_adherence, tonight_for
-from crampwise.url_names import url_for
 
 from . import services
-from .checkin_answers import read_answers
-from .checkin_reads import checkin_reads
 from .forms import (
     CheckinForm,
     CsvImportForm,
     CustomFactorForm,
     EpisodeDetailsForm,
     MedicineForm,
-    checkin_factor_kinds,
     initial_from_night,
 )
 from .models import CustomFactor, Episode, Medicine, Night
@@ -160,31 +151,27 @@ def checkin(request, night: str | None = None):
     the_night = _parse_night(night) if night else last_night(user)
     if the_night > today_night(user):
         raise Http404("a night in the future")
-    # The check-in is the hot path (every morning, every user). It reads what it needs in one
-    # statement (checkin_reads), counting the episodes rather than loading them, and a POST's answers
-    # are read by the pure rules (checkin_answers) before any form is built: the form is only needed
-    # to show the page again.
-    reads = checkin_reads(user, the_night)
-    medicines, custom, logged = reads.medicines, reads.custom_factors, reads.logged
+    medicines = list(Medicine.objects.filter(user=user).values_list("name", flat=True))
+    custom = list(CustomFactor.objects.filter(user=user).values_list("name", "kind", "label"))
     if request.method == "POST":
-        answers = read_answers(request.POST, checkin_factor_kinds(custom), medicines, min_cramps=logged)
-        trial_form = adherence_form(user, the_night, data=request.POST) if reads.trials_begun else None
-        if answers.ok and (trial_form is None or trial_form.is_valid()):
-            services.save_night(user, the_night, episode_count=logged, **answers.values)
-            if trial_form is not None:
-                save_adherence(user, the_night, trial_form.cleaned_data["followed"])
+        logged = Episode.objects.filter(user=user, night=the_night).count()
+        form = CheckinForm(request.POST, custom_factors=custom, medicine_names=medicines, min_cramps=logged)
+        trial_form = adherence_form(user, the_night, data=request.POST)
+        if form.is_valid() and (trial_form is None or trial_form.is_valid()):
+            with transaction.atomic():
+                services.save_night(user, the_night, episode_count=logged, **form.night_fields())
+                if trial_form is not None:
+                    save_adherence(user, the_night, trial_form.cleaned_data["followed"])
             messages.success(request, _("Thank you. The night of %(night)s is saved.") % {
                 "night": the_night.strftime("%a %d %b")})
-            return HttpResponseRedirect(url_for("history" if night else "home"))
-        form = CheckinForm(request.POST, custom_factors=custom, medicine_names=medicines, min_cramps=logged,
-                           answers=answers)
+            return redirect("history" if night else "home")
         stored, episodes = None, []
     else:
         stored = Night.objects.filter(user=user, night=the_night).first()
         episodes = list(Episode.objects.filter(user=user, night=the_night))
         form = CheckinForm(initial=checkin_initial(user, the_night, stored, episodes, medicines),
                            custom_factors=custom, medicine_names=medicines, min_cramps=len(episodes))
-        trial_form = adherence_form(user, the_night) if reads.trials_begun else None
+        trial_form = adherence_form(user, the_night)
     return render(request, "diary/checkin.html", {
         "form": form, "night": the_night, "morning": morning_after(the_night),
         "stored": stored, "episodes": episodes, "editing": night is not None, "trial_form": trial_form,
@@ -231,43 +218,25 @@ def history(request):
     except ValueError:
         return HttpResponseBadRequest(_("Year and month must be numbers."))
     last = date(year, month, calendar.monthrange(year, month)[1])
-    # Each recorded night's count only (values, not model instances: a month of instances cost
-    # a tenth of the page).
-    counts = {night: reconcile_cramps(reported, logged) for night, reported, logged in prepared_sql.fetch_values(
-        Night, ("night", "reported_cramps", "episode_count"), user=user, night__gte=first, night__lte=last)}
-    # The cells are made here, as HTML, rather than by the template: the month view is the
-    # most-visited page after the night log, and template lookups for 42 cells cost several times
-    # the rest of the page (benchmarks/http_diary.py).
-    edit_base = url_for("night", "2000-01-01").replace("2000-01-01", "{}")
-    not_recorded, no_cramps = _("not recorded"), _("no cramps")
-    cramp_labels: dict[int, str] = {}  # "2 cramps", translated once per count, not once per night
+    counts = {night: reconcile_cramps(reported, logged) for night, reported, logged in Night.objects.filter(
+        user=user, night__range=(first, last)).values_list("night", "reported_cramps", "episode_count")}
     weeks = []
     for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
         row = []
         for day in week:
             count = counts.get(day)
             if day.month != month:
-                state, text = "outside", ""
+                state = "outside"
             elif day > today:
-                state, text = "future", ""
+                state = "future"
             elif count is None:
-                state, text = "missing", not_recorded
+                state = "missing"
             elif count == 0:
-                state, text = "free", no_cramps
+                state = "free"
             else:
                 state = "cramps"
-                if count not in cramp_labels:
-                    cramp_labels[count] = ngettext("%(n)s cramp", "%(n)s cramps", count) % {"n": count}
-                text = cramp_labels[count]
-            # Plain string building (state, day and URL are ours; the label is escaped): Django's
-            # format_html per cell cost as much as the rest of the view.
-            if state in ("outside", "future"):
-                cell = f'<span class="day-num">{day.day}</span>'
-            else:
-                cell = (f'<a href="{edit_base.format(day.isoformat())}"><span class="day-num">{day.day}</span> '
-                        f'<span class="day-value">{escape(text)}</span></a>')
-            row.append(f'<td class="day day-{state}">{cell}</td>')
-        weeks.append(mark_safe("".join(row)))  # noqa: S308 - built above from escaped parts
+            row.append({"date": day, "state": state, "count": count})
+        weeks.append(row)
     recorded = [count for count in counts.values() if count is not None]
     prev_month = (first - timedelta(days=1)).replace(day=1)
     next_month = last + timedelta(days=1)
