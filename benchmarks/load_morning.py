@@ -377,12 +377,12 @@ def show(label: str, r: dict) -> None:
 
 
 def search_highest(
-    run, start: float, steps: int, seconds: float
+    run, start: float, steps: int, seconds: float, best: float | None = None
 ) -> tuple[float | None, list[dict]]:
     """The highest rate found whose p95 stays under budget with no errors, in at most ``steps`` runs:
     grow by half again until a rate fails, then halve the gap between the best pass and the first fail."""
     tried: list[dict] = []
-    best, worst = None, None
+    worst = None
     rate = start
     for _ in range(steps):
         result = run(rate, seconds)
@@ -450,9 +450,10 @@ def bench_database(name: str, url: str, args: argparse.Namespace) -> dict:
         )
         best, tried = (None, [])
         if args.search_steps:
-            best, tried = search_highest(run, args.rate * 2, args.search_steps, args.search_seconds)
-            if best is None and passes(result):
-                best = args.rate
+            known = args.rate if passes(result) else None  # the budget run counts as a step tried
+            best, tried = search_highest(
+                run, args.rate * 2, args.search_steps, args.search_seconds, known
+            )
             print(
                 f"  highest rate found with p95 < {P95_BUDGET_MS:.0f} ms and no errors: "
                 + (f"{best:.0f}/s" if best else "none of those tried")
