@@ -451,9 +451,8 @@ def bench_database(name: str, url: str, args: argparse.Namespace) -> dict:
         best, tried = (None, [])
         if args.search_steps:
             known = args.rate if passes(result) else None  # the budget run counts as a step tried
-            best, tried = search_highest(
-                run, args.rate * 2, args.search_steps, args.search_seconds, known
-            )
+            start = args.rate * 2 if known else args.rate / 2
+            best, tried = search_highest(run, start, args.search_steps, args.search_seconds, known)
             print(
                 f"  highest rate found with p95 < {P95_BUDGET_MS:.0f} ms and no errors: "
                 + (f"{best:.0f}/s" if best else "none of those tried")
