@@ -56,20 +56,28 @@ def home(request):
     night = today_night(user)
     checkin_night = last_night(user)
     open_episode = (
-        Episode.objects.filter(user=user, ended_at__isnull=True, night=night).order_by("-started_at").first()
+        Episode.objects.filter(user=user, ended_at__isnull=True, night=night)
+        .order_by("-started_at")
+        .first()
     )
     tonight_episodes = Episode.objects.filter(user=user, night=night).count()
-    checked_in = Night.objects.filter(user=user, night=checkin_night, checked_in_at__isnull=False).exists()
-    return render(request, "diary/home.html", {
-        "night": night,
-        "morning": morning_after(night),
-        "checkin_night": checkin_night,
-        "checked_in": checked_in,
-        "open_episode": open_episode,
-        "tonight_episodes": tonight_episodes,
-        "new_episode_id": uuid.uuid4(),
-        "trial_tonight": tonight_for(user),
-    })
+    checked_in = Night.objects.filter(
+        user=user, night=checkin_night, checked_in_at__isnull=False
+    ).exists()
+    return render(
+        request,
+        "diary/home.html",
+        {
+            "night": night,
+            "morning": morning_after(night),
+            "checkin_night": checkin_night,
+            "checked_in": checked_in,
+            "open_episode": open_episode,
+            "tonight_episodes": tonight_episodes,
+            "new_episode_id": uuid.uuid4(),
+            "trial_tonight": tonight_for(user),
+        },
+    )
 
 
 @login_required
@@ -107,14 +115,18 @@ def episode(request, episode_id):
                 ep.ended_at = timezone.now()
             ep.save()
             if ep.ended_at is not None:
-                messages.success(request, _("Saved. The cramp lasted %(duration)s. Sleep well.") % {
-                    "duration": format_duration(ep.duration_seconds)})
+                messages.success(
+                    request,
+                    _("Saved. The cramp lasted %(duration)s. Sleep well.")
+                    % {"duration": format_duration(ep.duration_seconds)},
+                )
                 return redirect("home")
             messages.success(request, _("Saved."))
             return redirect("episode", episode_id=ep.pk)
     else:
-        form = EpisodeDetailsForm(initial={
-            "muscle": ep.muscle, "side": ep.side, "pain": ep.pain, "reliefs": ep.reliefs})
+        form = EpisodeDetailsForm(
+            initial={"muscle": ep.muscle, "side": ep.side, "pain": ep.pain, "reliefs": ep.reliefs}
+        )
     return render(request, "diary/episode.html", {"episode": ep, "form": form})
 
 
@@ -155,27 +167,45 @@ def checkin(request, night: str | None = None):
     custom = list(CustomFactor.objects.filter(user=user).values_list("name", "kind", "label"))
     if request.method == "POST":
         logged = Episode.objects.filter(user=user, night=the_night).count()
-        form = CheckinForm(request.POST, custom_factors=custom, medicine_names=medicines, min_cramps=logged)
+        form = CheckinForm(
+            request.POST, custom_factors=custom, medicine_names=medicines, min_cramps=logged
+        )
         trial_form = adherence_form(user, the_night, data=request.POST)
         if form.is_valid() and (trial_form is None or trial_form.is_valid()):
             with transaction.atomic():
                 services.save_night(user, the_night, episode_count=logged, **form.night_fields())
                 if trial_form is not None:
                     save_adherence(user, the_night, trial_form.cleaned_data["followed"])
-            messages.success(request, _("Thank you. The night of %(night)s is saved.") % {
-                "night": the_night.strftime("%a %d %b")})
+            messages.success(
+                request,
+                _("Thank you. The night of %(night)s is saved.")
+                % {"night": the_night.strftime("%a %d %b")},
+            )
             return redirect("history" if night else "home")
         stored, episodes = None, []
     else:
         stored = Night.objects.filter(user=user, night=the_night).first()
         episodes = list(Episode.objects.filter(user=user, night=the_night))
-        form = CheckinForm(initial=checkin_initial(user, the_night, stored, episodes, medicines),
-                           custom_factors=custom, medicine_names=medicines, min_cramps=len(episodes))
+        form = CheckinForm(
+            initial=checkin_initial(user, the_night, stored, episodes, medicines),
+            custom_factors=custom,
+            medicine_names=medicines,
+            min_cramps=len(episodes),
+        )
         trial_form = adherence_form(user, the_night)
-    return render(request, "diary/checkin.html", {
-        "form": form, "night": the_night, "morning": morning_after(the_night),
-        "stored": stored, "episodes": episodes, "editing": night is not None, "trial_form": trial_form,
-    })
+    return render(
+        request,
+        "diary/checkin.html",
+        {
+            "form": form,
+            "night": the_night,
+            "morning": morning_after(the_night),
+            "stored": stored,
+            "episodes": episodes,
+            "editing": night is not None,
+            "trial_form": trial_form,
+        },
+    )
 
 
 def checkin_initial(user, the_night, stored, episodes, medicine_names) -> dict:
@@ -191,7 +221,9 @@ def checkin_initial(user, the_night, stored, episodes, medicine_names) -> dict:
             initial[field] = getattr(stored, field)
         return initial
     previous = (
-        Night.objects.filter(user=user, night__lt=the_night, checked_in_at__isnull=False).order_by("-night").first()
+        Night.objects.filter(user=user, night__lt=the_night, checked_in_at__isnull=False)
+        .order_by("-night")
+        .first()
     )
     initial = initial_from_night(previous, names) if previous else {}
     # Last evening's checklist (stretched, fluids, shoes) is fresher than the previous night's answers.
@@ -218,8 +250,12 @@ def history(request):
     except ValueError:
         return HttpResponseBadRequest(_("Year and month must be numbers."))
     last = date(year, month, calendar.monthrange(year, month)[1])
-    counts = {night: reconcile_cramps(reported, logged) for night, reported, logged in Night.objects.filter(
-        user=user, night__range=(first, last)).values_list("night", "reported_cramps", "episode_count")}
+    counts = {
+        night: reconcile_cramps(reported, logged)
+        for night, reported, logged in Night.objects.filter(
+            user=user, night__range=(first, last)
+        ).values_list("night", "reported_cramps", "episode_count")
+    }
     weeks = []
     for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
         row = []
@@ -240,14 +276,21 @@ def history(request):
     recorded = [count for count in counts.values() if count is not None]
     prev_month = (first - timedelta(days=1)).replace(day=1)
     next_month = last + timedelta(days=1)
-    return render(request, "diary/history.html", {
-        "weeks": weeks, "month": first, "prev_month": prev_month,
-        "next_month": next_month if next_month <= today else None,
-        "recorded": len(recorded), "cramps": sum(recorded),
-        "free": recorded.count(0),
-        "days_in_month": min(last, today).day if first <= today else 0,
-        "weekdays": [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")],
-    })
+    return render(
+        request,
+        "diary/history.html",
+        {
+            "weeks": weeks,
+            "month": first,
+            "prev_month": prev_month,
+            "next_month": next_month if next_month <= today else None,
+            "recorded": len(recorded),
+            "cramps": sum(recorded),
+            "free": recorded.count(0),
+            "days_in_month": min(last, today).day if first <= today else 0,
+            "weekdays": [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")],
+        },
+    )
 
 
 @login_required
@@ -255,9 +298,16 @@ def night_detail(request, night: str):
     the_night = _parse_night(night)
     stored = Night.objects.filter(user=request.user, night=the_night).first()
     episodes = Episode.objects.filter(user=request.user, night=the_night)
-    return render(request, "diary/night.html", {
-        "night": the_night, "morning": morning_after(the_night), "stored": stored, "episodes": episodes,
-    })
+    return render(
+        request,
+        "diary/night.html",
+        {
+            "night": the_night,
+            "morning": morning_after(the_night),
+            "stored": stored,
+            "episodes": episodes,
+        },
+    )
 
 
 @login_required
@@ -265,8 +315,11 @@ def night_detail(request, night: str):
 def night_delete(request, night: str):
     the_night = _parse_night(night)
     if services.delete_night(request.user, the_night):
-        messages.success(request, _("The night of %(night)s was deleted. It now counts as not recorded.") % {
-            "night": the_night.isoformat()})
+        messages.success(
+            request,
+            _("The night of %(night)s was deleted. It now counts as not recorded.")
+            % {"night": the_night.isoformat()},
+        )
     return redirect("history")
 
 
@@ -283,8 +336,11 @@ def medicines(request):
             return redirect("medicines")
     else:
         form = MedicineForm()
-    return render(request, "diary/medicines.html", {
-        "form": form, "medicines": Medicine.objects.filter(user=user)})
+    return render(
+        request,
+        "diary/medicines.html",
+        {"form": form, "medicines": Medicine.objects.filter(user=user)},
+    )
 
 
 @login_required
@@ -312,24 +368,37 @@ def factors(request):
     if request.method == "POST":
         if "delete" in request.POST:
             CustomFactor.objects.filter(user=user, pk=request.POST.get("delete")).delete()
-            messages.success(request, _("The factor was removed. Answers already given stay in your nights."))
+            messages.success(
+                request, _("The factor was removed. Answers already given stay in your nights.")
+            )
             return redirect("factors")
         form = CustomFactorForm(request.POST, user=user)
         if form.is_valid():
             factor = form.save(commit=False)
             factor.user = user
             factor.save()
-            messages.success(request, _("“%(label)s” will be asked in each morning check-in.") % {"label": factor.label})
+            messages.success(
+                request,
+                _("“%(label)s” will be asked in each morning check-in.") % {"label": factor.label},
+            )
             return redirect("factors")
     else:
         form = CustomFactorForm(user=user)
-    return render(request, "diary/factors.html", {"form": form, "factors": CustomFactor.objects.filter(user=user)})
+    return render(
+        request,
+        "diary/factors.html",
+        {"form": form, "factors": CustomFactor.objects.filter(user=user)},
+    )
 
 
 @login_required
 def export_csv(request):
-    response = HttpResponse(services.export_csv(request.user), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="crampwise-nights-{timezone.localdate().isoformat()}.csv"'
+    response = HttpResponse(
+        services.export_csv(request.user), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="crampwise-nights-{timezone.localdate().isoformat()}.csv"'
+    )
     return response
 
 
@@ -344,11 +413,15 @@ def import_csv(request):
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError:
-                problems = [_("The file is not UTF-8 text. Save it from your spreadsheet as “CSV UTF-8”.")]
+                problems = [
+                    _("The file is not UTF-8 text. Save it from your spreadsheet as “CSV UTF-8”.")
+                ]
             else:
                 result = services.import_csv(request.user, text)
                 if result.ok:
-                    messages.success(request, _("%(n)s nights were imported.") % {"n": len(result.nights)})
+                    messages.success(
+                        request, _("%(n)s nights were imported.") % {"n": len(result.nights)}
+                    )
                     return redirect("history")
                 problems = [str(p) for p in result.problems]
     else:
@@ -371,4 +444,6 @@ def _safe_next(request) -> bool:
     from django.utils.http import url_has_allowed_host_and_scheme  # noqa: PLC0415
 
     target = request.POST.get("next", "")
-    return bool(target) and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
+    return bool(target) and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    )
