@@ -44,7 +44,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "crampwise.accounts.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -79,7 +79,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "crampwise.accounts.backends.ProfileModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "crampwise.accounts.backends.ProfileAuthenticationBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -111,7 +111,12 @@ DEFAULT_FROM_EMAIL = env.env_str("DEFAULT_FROM_EMAIL", "crampwise@localhost")
 # allauth's rate limits live in the cache; a cache shared by every app server makes them real.
 _REDIS_URL = env.env_str("REDIS_URL", "")
 if _REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _REDIS_URL,
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -142,10 +147,12 @@ SECURE_HSTS_PRELOAD = env.env_bool("HSTS_PRELOAD", HTTPS)
 if env.env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SAMESITE = "Lax"
-# Database sessions, read with prepared SQL (crampwise/accounts/sessions.py): no extra service to run.
-SESSION_ENGINE = "crampwise.accounts.sessions"
-# Django's cookie-then-session messages, each distinct message list signed once per process.
-MESSAGE_STORAGE = "crampwise.accounts.message_storage.MessageStorage"
+# Sessions in the database: every gunicorn worker (and every app server) sees the same ones, so
+# signing out anywhere signs out everywhere at once. With a shared Redis cache, cached_db reads them
+# from the cache first; a per-process (local-memory) cache would let one worker keep serving a
+# session another worker has already ended, and a database cache is one more table to read than
+# the session table itself.
+SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if _REDIS_URL else "db")
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 
@@ -178,4 +185,3 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
-

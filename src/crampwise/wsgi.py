@@ -1,11 +1,9 @@
+"""The WSGI application gunicorn serves (`crampwise serve`): Django's own handler."""
+
 import os
 
-import django
+from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crampwise.settings")
-# What get_wsgi_application() does, with crampwise's request class (form posts parsed in one pass).
-django.setup(set_prefix=False)
 
-from crampwise.http import Handler  # noqa: E402 - Django must be set up first
-
-application = Handler()
+application = get_wsgi_application()

@@ -16,8 +16,15 @@ NIGHT = date(2026, 11, 24)
 
 
 def post_checkin(client, night=NIGHT, **data):
-    payload = {"cramps": "2", "worst_pain": "6", "minutes_awake": "15", "sleep_quality": "3", "soreness": "1",
-               "f_stretched": "yes", "f_alcohol_units": "2"}
+    payload = {
+        "cramps": "2",
+        "worst_pain": "6",
+        "minutes_awake": "15",
+        "sleep_quality": "3",
+        "soreness": "1",
+        "f_stretched": "yes",
+        "f_alcohol_units": "2",
+    }
     payload.update(data)
     return client.post(reverse("night_edit", args=[night.isoformat()]), payload)
 
@@ -73,7 +80,9 @@ def test_the_form_is_prefilled_from_the_night_log(owner_client, owner):
 
 def test_yesterdays_factors_are_offered_again(owner_client, owner):
     """The previous check-in's factors pre-fill the next one (no redundant entry)."""
-    post_checkin(owner_client, night=NIGHT - timedelta(days=1), f_stretched="yes", f_alcohol_units="1")
+    post_checkin(
+        owner_client, night=NIGHT - timedelta(days=1), f_stretched="yes", f_alcohol_units="1"
+    )
     response = owner_client.get(reverse("night_edit", args=[NIGHT.isoformat()]))
     initial = response.context["form"].initial
     assert initial["f_stretched"] == "yes" and initial["f_alcohol_units"] == 1
@@ -110,9 +119,8 @@ def test_history_shows_recorded_free_and_missing_nights(owner_client, owner):
     assert "2 of" in html
 
 
-def test_forms_share_fields_but_not_answers_or_choices(owner, other_patient):
-    """The check-in's fields are built once and shared: each form still has its own medicines,
-    own factors, own answers and own errors."""
+def test_each_form_has_its_own_answers_and_choices(owner, other_patient):
+    """Each person's check-in form has their own medicines, own factors, own answers and own errors."""
     from crampwise.diary.forms import CheckinForm
     from crampwise.diary.models import Medicine
 
@@ -120,21 +128,28 @@ def test_forms_share_fields_but_not_answers_or_choices(owner, other_patient):
     theirs = [Medicine(user=other_patient, name="Magnesium")]
     tag = ("late_dinner", "yes_no", "Late dinner")
     bad = CheckinForm({"cramps": "7"}, medicine_names=[m.name for m in mine])
-    good = CheckinForm({"cramps": "1", "medicines_taken": ["Magnesium"], "f_late_dinner": "yes"},
-                       medicine_names=[m.name for m in theirs], custom_factors=[tag])
+    good = CheckinForm(
+        {"cramps": "1", "medicines_taken": ["Magnesium"], "f_late_dinner": "yes"},
+        medicine_names=[m.name for m in theirs],
+        custom_factors=[tag],
+    )
     assert not bad.is_valid() and "cramps" in bad.errors
     assert good.is_valid(), good.errors
     assert good.night_fields()["medicines_taken"] == ["Magnesium"]
     assert good.night_fields()["factors"] == {"late_dinner": True}
     assert "f_late_dinner" not in bad.fields
     assert [c[0] for c in bad.fields["medicines_taken"].choices] == ["Amlodipine"]
-    again = CheckinForm({"cramps": "1", "medicines_taken": ["Magnesium"]}, medicine_names=[m.name for m in mine])
+    again = CheckinForm(
+        {"cramps": "1", "medicines_taken": ["Magnesium"]}, medicine_names=[m.name for m in mine]
+    )
     assert not again.is_valid() and "medicines_taken" in again.errors
 
 
 def test_each_bad_answer_is_named_under_its_own_question(owner_client, owner):
     """Several mistakes at once: each message sits with the question it is about; nothing is saved."""
-    response = post_checkin(owner_client, cramps="", minutes_awake="-5", f_alcohol_units="lots", sleep_quality="9")
+    response = post_checkin(
+        owner_client, cramps="", minutes_awake="-5", f_alcohol_units="lots", sleep_quality="9"
+    )
     form = response.context["form"]
     assert set(form.errors) == {"cramps", "minutes_awake", "f_alcohol_units", "sleep_quality"}
     assert "greater than or equal to 0" in form.errors["minutes_awake"][0]

@@ -4,7 +4,6 @@ from datetime import time
 from zoneinfo import ZoneInfo, available_timezones
 
 from django.conf import settings
-from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +13,9 @@ from crampwise.diary.nights import DEFAULT_DAY_BOUNDARY
 
 def validate_time_zone(value: str) -> None:
     if value not in available_timezones():
-        raise ValidationError(_("“%(value)s” is not a time zone name such as Europe/London."), params={"value": value})
+        raise ValidationError(
+            _("“%(value)s” is not a time zone name such as Europe/London."), params={"value": value}
+        )
 
 
 class Profile(models.Model):
@@ -29,10 +30,14 @@ class Profile(models.Model):
         ON = "on", _("Always on")
         OFF = "off", _("Always off")
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
     birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, blank=True)
-    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC", validators=[validate_time_zone])
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
+    )
     bedtime = models.TimeField(_("bedtime"), default=time(22, 30))
     wake_time = models.TimeField(_("wake time"), default=time(7, 0))
     day_boundary = models.TimeField(
@@ -40,7 +45,9 @@ class Profile(models.Model):
         default=DEFAULT_DAY_BOUNDARY,
         help_text=_("Anything you log before this time belongs to the night before."),
     )
-    night_mode = models.CharField(_("night mode"), max_length=4, choices=NightMode.choices, default=NightMode.AUTO)
+    night_mode = models.CharField(
+        _("night mode"), max_length=4, choices=NightMode.choices, default=NightMode.AUTO
+    )
     is_clinician = models.BooleanField(default=False)
 
     def __str__(self) -> str:
@@ -49,20 +56,3 @@ class Profile(models.Model):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.time_zone)
-
-
-class UserSession(AbstractBaseSession):
-    """Django's database session, with the signed-in person's id in a column of its own.
-
-    The session, the person and their profile can then be read in one statement on every request
-    (accounts/sessions.py), and deleting an account ends all of its sessions with it.
-    """
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
-                             related_name="+")
-
-    @classmethod
-    def get_session_store_class(cls):
-        from .sessions import SessionStore  # noqa: PLC0415 - the store imports this model
-
-        return SessionStore

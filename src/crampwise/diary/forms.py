@@ -1,30 +1,53 @@
 from __future__ import annotations
 
-from functools import lru_cache
-
 from django import forms
-from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
-from . import checkin_answers
 from .csvformat import FIXED_COLUMNS
 from .factors import BUILTIN_FACTORS
 from .models import CustomFactor, Medicine
 from .records import MUSCLES, RELIEFS, SIDES
 
+# The check-in's bounds, in one place (the form's fields below are built from them).
+CRAMPS_MORE = (5, 200)  # "5 or more": the exact number, within these bounds
+MINUTES_AWAKE = (0, 720)
+FACTOR_COUNT = (0, 100000)  # a count factor (glasses, units, minutes, hours): up to two decimals
+FACTOR_DECIMAL_PLACES = 2
+NOTE_MAX_LENGTH = 2000
+
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
-CRAMP_LABELS = {"0": _("None"), "5+": _("5 or more")}
-SLEEP_LABELS = {"1": _("Very poor"), "2": _("Poor"), "3": _("Fair"), "4": _("Good"), "5": _("Very good")}
-SORENESS_LABELS = {"0": _("None"), "1": _("Mild"), "2": _("Moderate"), "3": _("Severe")}
-PAIN_CHOICES = [(value, value) for value in checkin_answers.PAIN_CHOICES]
+CRAMP_CHOICES = [
+    ("0", _("None")),
+    ("1", "1"),
+    ("2", "2"),
+    ("3", "3"),
+    ("4", "4"),
+    ("5+", _("5 or more")),
+]
+PAIN_CHOICES = [(str(i), str(i)) for i in range(11)]
+SLEEP_CHOICES = [
+    ("1", _("Very poor")),
+    ("2", _("Poor")),
+    ("3", _("Fair")),
+    ("4", _("Good")),
+    ("5", _("Very good")),
+]
+SORENESS_CHOICES = [("0", _("None")), ("1", _("Mild")), ("2", _("Moderate")), ("3", _("Severe"))]
 MUSCLE_LABELS = {
-    "calf": _("Calf"), "foot": _("Foot"), "thigh": _("Thigh (front)"),
-    "hamstring": _("Back of thigh"), "toes": _("Toes"),
+    "calf": _("Calf"),
+    "foot": _("Foot"),
+    "thigh": _("Thigh (front)"),
+    "hamstring": _("Back of thigh"),
+    "toes": _("Toes"),
 }
 SIDE_LABELS = {"left": _("Left"), "right": _("Right"), "both": _("Both")}
 RELIEF_LABELS = {
-    "stretch": _("Stretched it"), "stand_walk": _("Stood up and walked"), "massage": _("Massage"),
-    "heat": _("Heat"), "cold": _("Cold"), "other": _("Something else"),
+    "stretch": _("Stretched it"),
+    "stand_walk": _("Stood up and walked"),
+    "massage": _("Massage"),
+    "heat": _("Heat"),
+    "cold": _("Cold"),
+    "other": _("Something else"),
 }
 BUILTIN_LABELS = {
     "stretched": _("Did you stretch your legs before bed?"),
@@ -44,103 +67,135 @@ class RadioRow(forms.RadioSelect):
 
 def optional_radio(choices, label, help_text=""):
     return forms.TypedChoiceField(
-        label=label, choices=choices, required=False, widget=RadioRow, coerce=int, empty_value=None,
+        label=label,
+        choices=choices,
+        required=False,
+        widget=RadioRow,
+        coerce=int,
+        empty_value=None,
         help_text=help_text,
     )
 
 
 class CheckinForm(forms.Form):
-    """The morning check-in's page: one night's questions, built for a 30-second tap-through.
-
-    The fields draw the page (labels, large radio rows, bounds as HTML attributes); the answers are
-    read by ``checkin_answers.read_answers``, the one place that holds the check-in's rules, whose
-    choices and bounds the fields below are built from.
-    """
+    """The morning check-in: one night's answers, built for a 30-second tap-through."""
 
     cramps = forms.ChoiceField(
-        label=_("Cramps last night"), widget=RadioRow,
-        choices=[(value, CRAMP_LABELS.get(value, value)) for value in checkin_answers.CRAMP_CHOICES],
+        label=_("Cramps last night"),
+        choices=CRAMP_CHOICES,
+        widget=RadioRow,
+        error_messages={
+            "required": _("Choose how many cramps you had. Choose “None” if you had none.")
+        },
     )
     cramps_more = forms.IntegerField(
-        label=_("How many exactly? (if 5 or more)"), required=False,
-        min_value=checkin_answers.CRAMPS_MORE[0], max_value=checkin_answers.CRAMPS_MORE[1],
+        label=_("How many exactly? (if 5 or more)"),
+        required=False,
+        min_value=CRAMPS_MORE[0],
+        max_value=CRAMPS_MORE[1],
     )
     worst_pain = optional_radio(PAIN_CHOICES, _("Worst pain (0 = none, 10 = worst imaginable)"))
     minutes_awake = forms.IntegerField(
-        label=_("Minutes awake because of cramps"), required=False,
-        min_value=checkin_answers.MINUTES_AWAKE[0], max_value=checkin_answers.MINUTES_AWAKE[1],
+        label=_("Minutes awake because of cramps"),
+        required=False,
+        min_value=MINUTES_AWAKE[0],
+        max_value=MINUTES_AWAKE[1],
     )
-    sleep_quality = optional_radio([(v, SLEEP_LABELS[v]) for v in checkin_answers.SLEEP_CHOICES], _("How did you sleep?"))
-    soreness = optional_radio([(v, SORENESS_LABELS[v]) for v in checkin_answers.SORENESS_CHOICES], _("Sore legs this morning?"))
-    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=checkin_answers.NOTE_MAX_LENGTH,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    sleep_quality = optional_radio(SLEEP_CHOICES, _("How did you sleep?"))
+    soreness = optional_radio(SORENESS_CHOICES, _("Sore legs this morning?"))
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
-    def __init__(self, *args, custom_factors=(), medicine_names=(), min_cramps: int = 0,
-                 answers: checkin_answers.Answers | None = None, **kwargs):
-        """``custom_factors``: the person's own (name, kind, label); ``answers``: the data already read."""
-        # Django deep-copies every field for every form; for this form that copy cost more than
-        # all the rest of the morning check-in. Its fields are built once per set of the person's
-        # own factors and medicines (_checkin_fields) and shared: nothing changes a field after
-        # it is built, so sharing is safe across requests and threads.
-        self.base_fields = {}
+    def __init__(self, *args, custom_factors=(), medicine_names=(), min_cramps: int = 0, **kwargs):
+        """``custom_factors``: the person's own factors as (name, kind, label); ``min_cramps``: the
+        cramps logged during the night, below which the count may not go."""
         super().__init__(*args, **kwargs)
-        custom = tuple((name, kind, str(label)) for name, kind, label in custom_factors)
-        self.medicine_names = tuple(medicine_names)
-        self.fields = dict(_checkin_fields(custom, self.medicine_names))
-        self.factor_kinds = checkin_factor_kinds(custom)
         self.min_cramps = min_cramps
-        self._answers = answers
-
-    def full_clean(self):
-        # The rules live in checkin_answers (pure); the form only files each problem under its question.
-        self._errors = ErrorDict()
-        if not self.is_bound:
-            return
-        read = self._answers or checkin_answers.read_answers(self.data, self.factor_kinds, self.medicine_names,
-                                                     self.min_cramps)
-        for name, messages in read.errors.items():
-            self._errors[name] = self.error_class([forms.ValidationError(m) for m in messages],
-                                                  renderer=self.renderer)
-        self.cleaned_data = dict(read.values)
+        labels = dict(BUILTIN_LABELS)
+        self.factor_kinds: dict[str, str] = {}
+        for name, kind, label in [
+            *((f.name, f.kind, None) for f in BUILTIN_FACTORS),
+            *custom_factors,
+        ]:
+            self.factor_kinds[name] = kind
+            self.fields[f"f_{name}"] = factor_field(kind, label or labels[name])
+        self.fields["medicines_taken"] = forms.MultipleChoiceField(
+            label=_("Medicines taken yesterday"),
+            required=False,
+            choices=[(n, n) for n in medicine_names],
+            widget=forms.CheckboxSelectMultiple,
+        )
 
     def factor_bound_fields(self):
         return [self[f"f_{name}"] for name in self.factor_kinds]
 
+    def clean(self):
+        data = super().clean()
+        choice = data.get("cramps")
+        count = None
+        if choice == "5+":
+            count = data.get("cramps_more")
+            if count is None:
+                self.add_error("cramps_more", _("Type how many cramps you had (5 or more)."))
+        elif choice is not None:
+            count = int(choice)
+        if count is not None and count < self.min_cramps:
+            self.add_error(
+                "cramps",
+                _(
+                    "You logged %(n)s cramps during the night, so the count cannot be lower. "
+                    "If one was logged by mistake, delete it from this night in your history."
+                )
+                % {"n": self.min_cramps},
+            )
+        data["reported_cramps"] = count
+        return data
+
     def night_fields(self) -> dict:
         """The answers as Night model fields (after ``is_valid()``)."""
-        return self.cleaned_data
+        data = self.cleaned_data
+        factors = {}
+        for name, kind in self.factor_kinds.items():
+            value = data.get(f"f_{name}")
+            if value is None:
+                continue
+            if kind == "count":
+                # Whole numbers stay whole in the diary (2 glasses, not 2.0); the rest are floats.
+                value = int(value) if value == value.to_integral_value() else float(value)
+            factors[name] = value
+        return {
+            "reported_cramps": data["reported_cramps"],
+            "worst_pain": data["worst_pain"],
+            "minutes_awake": data["minutes_awake"],
+            "sleep_quality": data["sleep_quality"],
+            "soreness": data["soreness"],
+            "factors": factors,
+            "medicines_taken": data["medicines_taken"],
+            "note": data["note"],
+        }
 
 
-@lru_cache(maxsize=256)
-def checkin_factor_kinds(custom: tuple[tuple[str, str, str], ...]) -> dict[str, str]:
-    """Each factor the check-in asks, in page order: the built-in ones, then the person's own.
-
-    Shared between requests: read it, never change it.
-    """
-    kinds = {spec.name: spec.kind for spec in BUILTIN_FACTORS}
-    kinds.update((name, kind) for name, kind, _label in custom)
-    return kinds
-
-
-def _factor_field(kind: str, label):
+def factor_field(kind: str, label):
     if kind == "yes_no":
-        return forms.TypedChoiceField(label=label, choices=YES_NO, required=False, widget=RadioRow, empty_value=None)
-    return forms.DecimalField(label=label, required=False, min_value=checkin_answers.FACTOR_COUNT[0],
-                              max_value=checkin_answers.FACTOR_COUNT[1], decimal_places=checkin_answers.FACTOR_DECIMAL_PLACES)
-
-
-@lru_cache(maxsize=256)
-def _checkin_fields(custom: tuple[tuple[str, str, str], ...], medicine_names: tuple[str, ...]):
-    """The check-in's fields, in page order."""
-    fields = dict(CheckinForm.declared_fields)
-    labels = {**BUILTIN_LABELS, **{name: label for name, _kind, label in custom}}
-    for name, kind in checkin_factor_kinds(custom).items():
-        fields[f"f_{name}"] = _factor_field(kind, labels[name])
-    fields["medicines_taken"] = forms.MultipleChoiceField(
-        label=_("Medicines taken yesterday"), required=False,
-        choices=[(n, n) for n in medicine_names], widget=forms.CheckboxSelectMultiple,
+        return forms.TypedChoiceField(
+            label=label,
+            choices=YES_NO,
+            required=False,
+            widget=RadioRow,
+            coerce=lambda value: value == "yes",
+            empty_value=None,
+        )
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        min_value=FACTOR_COUNT[0],
+        max_value=FACTOR_COUNT[1],
+        decimal_places=FACTOR_DECIMAL_PLACES,
     )
-    return fields
 
 
 def initial_from_night(night, medicines_known) -> dict:
@@ -156,12 +211,24 @@ def initial_from_night(night, medicines_known) -> dict:
 
 
 class EpisodeDetailsForm(forms.Form):
-    muscle = forms.ChoiceField(label=_("Where?"), choices=[(m, MUSCLE_LABELS[m]) for m in MUSCLES], required=False, widget=RadioRow)
-    side = forms.ChoiceField(label=_("Which side?"), choices=[(s, SIDE_LABELS[s]) for s in SIDES], required=False, widget=RadioRow)
+    muscle = forms.ChoiceField(
+        label=_("Where?"),
+        choices=[(m, MUSCLE_LABELS[m]) for m in MUSCLES],
+        required=False,
+        widget=RadioRow,
+    )
+    side = forms.ChoiceField(
+        label=_("Which side?"),
+        choices=[(s, SIDE_LABELS[s]) for s in SIDES],
+        required=False,
+        widget=RadioRow,
+    )
     pain = optional_radio(PAIN_CHOICES, _("How bad is the pain? (0 to 10)"))
     reliefs = forms.MultipleChoiceField(
-        label=_("What did you try?"), choices=[(r, RELIEF_LABELS[r]) for r in RELIEFS],
-        required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("What did you try?"),
+        choices=[(r, RELIEF_LABELS[r]) for r in RELIEFS],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
 
@@ -194,8 +261,13 @@ class CustomFactorForm(forms.ModelForm):
         model = CustomFactor
         fields = ["label", "name", "kind"]
         widgets = {"kind": forms.RadioSelect}
-        labels = {"label": _("Question to ask each morning"), "name": _("Short name (for the CSV file)")}
-        help_texts = {"name": _("Lower-case letters, digits and _ only, for example “late_dinner”.")}
+        labels = {
+            "label": _("Question to ask each morning"),
+            "name": _("Short name (for the CSV file)"),
+        }
+        help_texts = {
+            "name": _("Lower-case letters, digits and _ only, for example “late_dinner”.")
+        }
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -204,11 +276,26 @@ class CustomFactorForm(forms.ModelForm):
     def clean_name(self):
         name = self.cleaned_data["name"].strip().lower().replace("-", "_")
         if name in FIXED_COLUMNS:
-            raise forms.ValidationError(_("“%(name)s” is already a built-in column. Please choose another name."), params={"name": name})
-        if not name[:1].isalpha() or not all(c.isalnum() or c == "_" for c in name) or not name.isascii():
-            raise forms.ValidationError(_("Use lower-case letters, digits and _ only, starting with a letter."))
-        if CustomFactor.objects.filter(user=self.user, name=name).exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError(_("You already have a factor called “%(name)s”."), params={"name": name})
+            raise forms.ValidationError(
+                _("“%(name)s” is already a built-in column. Please choose another name."),
+                params={"name": name},
+            )
+        if (
+            not name[:1].isalpha()
+            or not all(c.isalnum() or c == "_" for c in name)
+            or not name.isascii()
+        ):
+            raise forms.ValidationError(
+                _("Use lower-case letters, digits and _ only, starting with a letter.")
+            )
+        if (
+            CustomFactor.objects.filter(user=self.user, name=name)
+            .exclude(pk=self.instance.pk)
+            .exists()
+        ):
+            raise forms.ValidationError(
+                _("You already have a factor called “%(name)s”."), params={"name": name}
+            )
         return name
 
 

@@ -10,8 +10,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from crampwise import prepared_sql
-
 from .csvformat import ParsedCsv, parse_csv, write_csv
 from .factors import BUILTIN_FACTORS
 from .models import CustomFactor, Episode, Medicine, Night
@@ -53,7 +51,9 @@ def sync_episode_count(user, night: date) -> None:
 
 
 @transaction.atomic
-def log_episode(user, *, episode_id: uuid.UUID | None = None, started_at: datetime | None = None) -> tuple[Episode, bool]:
+def log_episode(
+    user, *, episode_id: uuid.UUID | None = None, started_at: datetime | None = None
+) -> tuple[Episode, bool]:
     """Record "cramp now". A repeat of the same id returns the stored episode (created=False)."""
     episode_id = episode_id or uuid.uuid4()
     existing = Episode.objects.filter(pk=episode_id).first()
@@ -67,7 +67,9 @@ def log_episode(user, *, episode_id: uuid.UUID | None = None, started_at: dateti
     night = night_of(started_at, profile.zone, profile.day_boundary)
     try:
         with transaction.atomic():
-            episode = Episode.objects.create(id=episode_id, user=user, night=night, started_at=started_at)
+            episode = Episode.objects.create(
+                id=episode_id, user=user, night=night, started_at=started_at
+            )
     except IntegrityError:
         # Two retries raced; the other one stored it.
         return Episode.objects.get(pk=episode_id, user=user), False
@@ -83,13 +85,19 @@ def delete_episode(episode: Episode) -> None:
 
 
 NIGHT_ANSWER_FIELDS = (
-    "reported_cramps", "worst_pain", "minutes_awake", "sleep_quality", "soreness", "factors",
-    "medicines_taken", "note",
+    "reported_cramps",
+    "worst_pain",
+    "minutes_awake",
+    "sleep_quality",
+    "soreness",
+    "factors",
+    "medicines_taken",
+    "note",
 )
 
 
 def save_night(user, night: date, *, episode_count: int | None = None, **fields) -> None:
-    """Create or replace one night's answers in a single atomic statement (an upsert).
+    """Create or replace one night's answers in one statement (an upsert), in a transaction.
 
     Used by the morning check-in, night edits and the API; callers validate the values first.
     Retrying the same save gives the same row. The episode count is never overwritten here: it
@@ -100,13 +108,22 @@ def save_night(user, night: date, *, episode_count: int | None = None, **fields)
         raise TypeError(f"not night answers: {sorted(unknown)}")
     if episode_count is None:
         episode_count = Episode.objects.filter(user=user, night=night).count()
-    # One prepared statement, from the values (no model instance): this is the morning check-in's
-    # write (crampwise/prepared_sql.py). updated_at is auto_now: the upsert stamps it.
-    prepared_sql.upsert_values(
-        Night, {"user": user.pk, "night": night, "episode_count": episode_count, "checked_in_at": timezone.now(),
-                **fields},
-        unique_fields=("user", "night"), update_fields=(*fields, "checked_in_at", "updated_at"),
-    )
+    # One INSERT ... ON CONFLICT UPDATE: a retry, or two saves at once, leave one row.
+    with transaction.atomic():
+        Night.objects.bulk_create(
+            [
+                Night(
+                    user=user,
+                    night=night,
+                    episode_count=episode_count,
+                    checked_in_at=timezone.now(),
+                    **fields,
+                )
+            ],
+            update_conflicts=True,
+            unique_fields=["user", "night"],
+            update_fields=[*fields, "checked_in_at", "updated_at"],
+        )
 
 
 @transaction.atomic
@@ -166,17 +183,25 @@ def import_csv(user, text: str) -> ParsedCsv:
 
 
 @transaction.atomic
-def import_records(user, nights: Sequence[NightRecord], custom_factors: Sequence[FactorSpec]) -> None:
+def import_records(
+    user, nights: Sequence[NightRecord], custom_factors: Sequence[FactorSpec]
+) -> None:
     existing = {f.name for f in CustomFactor.objects.filter(user=user)}
     CustomFactor.objects.bulk_create(
-        [CustomFactor(user=user, name=f.name, label=f.label or f.name, kind=f.kind)
-         for f in custom_factors if f.name not in existing]
+        [
+            CustomFactor(user=user, name=f.name, label=f.label or f.name, kind=f.kind)
+            for f in custom_factors
+            if f.name not in existing
+        ]
     )
     kinds = {f.name: f.kind for f in [*BUILTIN_FACTORS, *custom_factors]}
-    stored = {n.night: n for n in Night.objects.filter(user=user, night__in=[r.night for r in nights])}
+    stored = {
+        n.night: n for n in Night.objects.filter(user=user, night__in=[r.night for r in nights])
+    }
     episode_counts = dict(
         Episode.objects.filter(user=user, night__in=[r.night for r in nights])
-        .values_list("night").annotate(n=Count("id"))
+        .values_list("night")
+        .annotate(n=Count("id"))
     )
     now = timezone.now()
     to_create, to_update = [], []
@@ -196,7 +221,17 @@ def import_records(user, nights: Sequence[NightRecord], custom_factors: Sequence
     Night.objects.bulk_create(to_create, batch_size=500)
     Night.objects.bulk_update(
         to_update,
-        ["reported_cramps", "episode_count", "worst_pain", "minutes_awake", "sleep_quality",
-         "soreness", "factors", "medicines_taken", "note", "checked_in_at"],
+        [
+            "reported_cramps",
+            "episode_count",
+            "worst_pain",
+            "minutes_awake",
+            "sleep_quality",
+            "soreness",
+            "factors",
+            "medicines_taken",
+            "note",
+            "checked_in_at",
+        ],
         batch_size=500,
     )

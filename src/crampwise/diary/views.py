@@ -3,40 +3,31 @@ from __future__ import annotations
 import calendar
 import uuid
 from datetime import date, timedelta
-from html import escape
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import connection
+from django.db import connection, transaction
 from django.http import (
     Http404,
     HttpResponse,
     HttpResponseBadRequest,
-    HttpResponseRedirect,
     JsonResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from crampwise import prepared_sql
 from crampwise.guidance.models import checklist_initial
 from crampwise.trials.services import adherence_form, save_adherence, tonight_for
-from crampwise.url_names import url_for
 
 from . import services
-from .checkin_answers import read_answers
-from .checkin_reads import checkin_reads
 from .forms import (
     CheckinForm,
     CsvImportForm,
     CustomFactorForm,
     EpisodeDetailsForm,
     MedicineForm,
-    checkin_factor_kinds,
     initial_from_night,
 )
 from .models import CustomFactor, Episode, Medicine, Night
@@ -65,20 +56,28 @@ def home(request):
     night = today_night(user)
     checkin_night = last_night(user)
     open_episode = (
-        Episode.objects.filter(user=user, ended_at__isnull=True, night=night).order_by("-started_at").first()
+        Episode.objects.filter(user=user, ended_at__isnull=True, night=night)
+        .order_by("-started_at")
+        .first()
     )
     tonight_episodes = Episode.objects.filter(user=user, night=night).count()
-    checked_in = Night.objects.filter(user=user, night=checkin_night, checked_in_at__isnull=False).exists()
-    return render(request, "diary/home.html", {
-        "night": night,
-        "morning": morning_after(night),
-        "checkin_night": checkin_night,
-        "checked_in": checked_in,
-        "open_episode": open_episode,
-        "tonight_episodes": tonight_episodes,
-        "new_episode_id": uuid.uuid4(),
-        "trial_tonight": tonight_for(user),
-    })
+    checked_in = Night.objects.filter(
+        user=user, night=checkin_night, checked_in_at__isnull=False
+    ).exists()
+    return render(
+        request,
+        "diary/home.html",
+        {
+            "night": night,
+            "morning": morning_after(night),
+            "checkin_night": checkin_night,
+            "checked_in": checked_in,
+            "open_episode": open_episode,
+            "tonight_episodes": tonight_episodes,
+            "new_episode_id": uuid.uuid4(),
+            "trial_tonight": tonight_for(user),
+        },
+    )
 
 
 @login_required
@@ -116,14 +115,18 @@ def episode(request, episode_id):
                 ep.ended_at = timezone.now()
             ep.save()
             if ep.ended_at is not None:
-                messages.success(request, _("Saved. The cramp lasted %(duration)s. Sleep well.") % {
-                    "duration": format_duration(ep.duration_seconds)})
+                messages.success(
+                    request,
+                    _("Saved. The cramp lasted %(duration)s. Sleep well.")
+                    % {"duration": format_duration(ep.duration_seconds)},
+                )
                 return redirect("home")
             messages.success(request, _("Saved."))
             return redirect("episode", episode_id=ep.pk)
     else:
-        form = EpisodeDetailsForm(initial={
-            "muscle": ep.muscle, "side": ep.side, "pain": ep.pain, "reliefs": ep.reliefs})
+        form = EpisodeDetailsForm(
+            initial={"muscle": ep.muscle, "side": ep.side, "pain": ep.pain, "reliefs": ep.reliefs}
+        )
     return render(request, "diary/episode.html", {"episode": ep, "form": form})
 
 
@@ -160,35 +163,49 @@ def checkin(request, night: str | None = None):
     the_night = _parse_night(night) if night else last_night(user)
     if the_night > today_night(user):
         raise Http404("a night in the future")
-    # The check-in is the hot path (every morning, every user). It reads what it needs in one
-    # statement (checkin_reads), counting the episodes rather than loading them, and a POST's answers
-    # are read by the pure rules (checkin_answers) before any form is built: the form is only needed
-    # to show the page again.
-    reads = checkin_reads(user, the_night)
-    medicines, custom, logged = reads.medicines, reads.custom_factors, reads.logged
+    medicines = list(Medicine.objects.filter(user=user).values_list("name", flat=True))
+    custom = list(CustomFactor.objects.filter(user=user).values_list("name", "kind", "label"))
     if request.method == "POST":
-        answers = read_answers(request.POST, checkin_factor_kinds(custom), medicines, min_cramps=logged)
-        trial_form = adherence_form(user, the_night, data=request.POST) if reads.trials_begun else None
-        if answers.ok and (trial_form is None or trial_form.is_valid()):
-            services.save_night(user, the_night, episode_count=logged, **answers.values)
-            if trial_form is not None:
-                save_adherence(user, the_night, trial_form.cleaned_data["followed"])
-            messages.success(request, _("Thank you. The night of %(night)s is saved.") % {
-                "night": the_night.strftime("%a %d %b")})
-            return HttpResponseRedirect(url_for("history" if night else "home"))
-        form = CheckinForm(request.POST, custom_factors=custom, medicine_names=medicines, min_cramps=logged,
-                           answers=answers)
+        logged = Episode.objects.filter(user=user, night=the_night).count()
+        form = CheckinForm(
+            request.POST, custom_factors=custom, medicine_names=medicines, min_cramps=logged
+        )
+        trial_form = adherence_form(user, the_night, data=request.POST)
+        if form.is_valid() and (trial_form is None or trial_form.is_valid()):
+            with transaction.atomic():
+                services.save_night(user, the_night, episode_count=logged, **form.night_fields())
+                if trial_form is not None:
+                    save_adherence(user, the_night, trial_form.cleaned_data["followed"])
+            messages.success(
+                request,
+                _("Thank you. The night of %(night)s is saved.")
+                % {"night": the_night.strftime("%a %d %b")},
+            )
+            return redirect("history" if night else "home")
         stored, episodes = None, []
     else:
         stored = Night.objects.filter(user=user, night=the_night).first()
         episodes = list(Episode.objects.filter(user=user, night=the_night))
-        form = CheckinForm(initial=checkin_initial(user, the_night, stored, episodes, medicines),
-                           custom_factors=custom, medicine_names=medicines, min_cramps=len(episodes))
-        trial_form = adherence_form(user, the_night) if reads.trials_begun else None
-    return render(request, "diary/checkin.html", {
-        "form": form, "night": the_night, "morning": morning_after(the_night),
-        "stored": stored, "episodes": episodes, "editing": night is not None, "trial_form": trial_form,
-    })
+        form = CheckinForm(
+            initial=checkin_initial(user, the_night, stored, episodes, medicines),
+            custom_factors=custom,
+            medicine_names=medicines,
+            min_cramps=len(episodes),
+        )
+        trial_form = adherence_form(user, the_night)
+    return render(
+        request,
+        "diary/checkin.html",
+        {
+            "form": form,
+            "night": the_night,
+            "morning": morning_after(the_night),
+            "stored": stored,
+            "episodes": episodes,
+            "editing": night is not None,
+            "trial_form": trial_form,
+        },
+    )
 
 
 def checkin_initial(user, the_night, stored, episodes, medicine_names) -> dict:
@@ -204,7 +221,9 @@ def checkin_initial(user, the_night, stored, episodes, medicine_names) -> dict:
             initial[field] = getattr(stored, field)
         return initial
     previous = (
-        Night.objects.filter(user=user, night__lt=the_night, checked_in_at__isnull=False).order_by("-night").first()
+        Night.objects.filter(user=user, night__lt=the_night, checked_in_at__isnull=False)
+        .order_by("-night")
+        .first()
     )
     initial = initial_from_night(previous, names) if previous else {}
     # Last evening's checklist (stretched, fluids, shoes) is fresher than the previous night's answers.
@@ -231,54 +250,47 @@ def history(request):
     except ValueError:
         return HttpResponseBadRequest(_("Year and month must be numbers."))
     last = date(year, month, calendar.monthrange(year, month)[1])
-    # Each recorded night's count only (values, not model instances: a month of instances cost
-    # a tenth of the page).
-    counts = {night: reconcile_cramps(reported, logged) for night, reported, logged in prepared_sql.fetch_values(
-        Night, ("night", "reported_cramps", "episode_count"), user=user, night__gte=first, night__lte=last)}
-    # The cells are made here, as HTML, rather than by the template: the month view is the
-    # most-visited page after the night log, and template lookups for 42 cells cost several times
-    # the rest of the page (benchmarks/http_diary.py).
-    edit_base = url_for("night", "2000-01-01").replace("2000-01-01", "{}")
-    not_recorded, no_cramps = _("not recorded"), _("no cramps")
-    cramp_labels: dict[int, str] = {}  # "2 cramps", translated once per count, not once per night
+    counts = {
+        night: reconcile_cramps(reported, logged)
+        for night, reported, logged in Night.objects.filter(
+            user=user, night__range=(first, last)
+        ).values_list("night", "reported_cramps", "episode_count")
+    }
     weeks = []
     for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
         row = []
         for day in week:
             count = counts.get(day)
             if day.month != month:
-                state, text = "outside", ""
+                state = "outside"
             elif day > today:
-                state, text = "future", ""
+                state = "future"
             elif count is None:
-                state, text = "missing", not_recorded
+                state = "missing"
             elif count == 0:
-                state, text = "free", no_cramps
+                state = "free"
             else:
                 state = "cramps"
-                if count not in cramp_labels:
-                    cramp_labels[count] = ngettext("%(n)s cramp", "%(n)s cramps", count) % {"n": count}
-                text = cramp_labels[count]
-            # Plain string building (state, day and URL are ours; the label is escaped): Django's
-            # format_html per cell cost as much as the rest of the view.
-            if state in ("outside", "future"):
-                cell = f'<span class="day-num">{day.day}</span>'
-            else:
-                cell = (f'<a href="{edit_base.format(day.isoformat())}"><span class="day-num">{day.day}</span> '
-                        f'<span class="day-value">{escape(text)}</span></a>')
-            row.append(f'<td class="day day-{state}">{cell}</td>')
-        weeks.append(mark_safe("".join(row)))  # noqa: S308 - built above from escaped parts
+            row.append({"date": day, "state": state, "count": count})
+        weeks.append(row)
     recorded = [count for count in counts.values() if count is not None]
     prev_month = (first - timedelta(days=1)).replace(day=1)
     next_month = last + timedelta(days=1)
-    return render(request, "diary/history.html", {
-        "weeks": weeks, "month": first, "prev_month": prev_month,
-        "next_month": next_month if next_month <= today else None,
-        "recorded": len(recorded), "cramps": sum(recorded),
-        "free": recorded.count(0),
-        "days_in_month": min(last, today).day if first <= today else 0,
-        "weekdays": [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")],
-    })
+    return render(
+        request,
+        "diary/history.html",
+        {
+            "weeks": weeks,
+            "month": first,
+            "prev_month": prev_month,
+            "next_month": next_month if next_month <= today else None,
+            "recorded": len(recorded),
+            "cramps": sum(recorded),
+            "free": recorded.count(0),
+            "days_in_month": min(last, today).day if first <= today else 0,
+            "weekdays": [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")],
+        },
+    )
 
 
 @login_required
@@ -286,9 +298,16 @@ def night_detail(request, night: str):
     the_night = _parse_night(night)
     stored = Night.objects.filter(user=request.user, night=the_night).first()
     episodes = Episode.objects.filter(user=request.user, night=the_night)
-    return render(request, "diary/night.html", {
-        "night": the_night, "morning": morning_after(the_night), "stored": stored, "episodes": episodes,
-    })
+    return render(
+        request,
+        "diary/night.html",
+        {
+            "night": the_night,
+            "morning": morning_after(the_night),
+            "stored": stored,
+            "episodes": episodes,
+        },
+    )
 
 
 @login_required
@@ -296,8 +315,11 @@ def night_detail(request, night: str):
 def night_delete(request, night: str):
     the_night = _parse_night(night)
     if services.delete_night(request.user, the_night):
-        messages.success(request, _("The night of %(night)s was deleted. It now counts as not recorded.") % {
-            "night": the_night.isoformat()})
+        messages.success(
+            request,
+            _("The night of %(night)s was deleted. It now counts as not recorded.")
+            % {"night": the_night.isoformat()},
+        )
     return redirect("history")
 
 
@@ -314,8 +336,11 @@ def medicines(request):
             return redirect("medicines")
     else:
         form = MedicineForm()
-    return render(request, "diary/medicines.html", {
-        "form": form, "medicines": Medicine.objects.filter(user=user)})
+    return render(
+        request,
+        "diary/medicines.html",
+        {"form": form, "medicines": Medicine.objects.filter(user=user)},
+    )
 
 
 @login_required
@@ -343,24 +368,37 @@ def factors(request):
     if request.method == "POST":
         if "delete" in request.POST:
             CustomFactor.objects.filter(user=user, pk=request.POST.get("delete")).delete()
-            messages.success(request, _("The factor was removed. Answers already given stay in your nights."))
+            messages.success(
+                request, _("The factor was removed. Answers already given stay in your nights.")
+            )
             return redirect("factors")
         form = CustomFactorForm(request.POST, user=user)
         if form.is_valid():
             factor = form.save(commit=False)
             factor.user = user
             factor.save()
-            messages.success(request, _("“%(label)s” will be asked in each morning check-in.") % {"label": factor.label})
+            messages.success(
+                request,
+                _("“%(label)s” will be asked in each morning check-in.") % {"label": factor.label},
+            )
             return redirect("factors")
     else:
         form = CustomFactorForm(user=user)
-    return render(request, "diary/factors.html", {"form": form, "factors": CustomFactor.objects.filter(user=user)})
+    return render(
+        request,
+        "diary/factors.html",
+        {"form": form, "factors": CustomFactor.objects.filter(user=user)},
+    )
 
 
 @login_required
 def export_csv(request):
-    response = HttpResponse(services.export_csv(request.user), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="crampwise-nights-{timezone.localdate().isoformat()}.csv"'
+    response = HttpResponse(
+        services.export_csv(request.user), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="crampwise-nights-{timezone.localdate().isoformat()}.csv"'
+    )
     return response
 
 
@@ -375,11 +413,15 @@ def import_csv(request):
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError:
-                problems = [_("The file is not UTF-8 text. Save it from your spreadsheet as “CSV UTF-8”.")]
+                problems = [
+                    _("The file is not UTF-8 text. Save it from your spreadsheet as “CSV UTF-8”.")
+                ]
             else:
                 result = services.import_csv(request.user, text)
                 if result.ok:
-                    messages.success(request, _("%(n)s nights were imported.") % {"n": len(result.nights)})
+                    messages.success(
+                        request, _("%(n)s nights were imported.") % {"n": len(result.nights)}
+                    )
                     return redirect("history")
                 problems = [str(p) for p in result.problems]
     else:
@@ -402,4 +444,6 @@ def _safe_next(request) -> bool:
     from django.utils.http import url_has_allowed_host_and_scheme  # noqa: PLC0415
 
     target = request.POST.get("next", "")
-    return bool(target) and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
+    return bool(target) and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    )

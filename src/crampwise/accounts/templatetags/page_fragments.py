@@ -2,7 +2,7 @@
 
 Why: the page frame (head, navigation, footer) is the same for everyone who shares a language,
 a night-mode state and a current page, yet rendering its ~40 URL, static-file and translation
-tags cost more than the rest of a small page such as the night history (benchmarks/http_diary.py).
+tags cost more than the rest of a small page such as the night history.
 Django's ``{% cache %}`` would do the same through the cache backend (Redis when configured, so a
 network round trip); this keeps the HTML in the worker's memory, where URLs and translations
 never change while it runs.
