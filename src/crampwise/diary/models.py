@@ -50,6 +50,7 @@ class Night(models.Model):
         return NightRecord(
             night=self.night,
             cramps=self.cramps,
+            confirmed=self.reported_cramps is not None,
             worst_pain=self.worst_pain,
             minutes_awake=self.minutes_awake,
             sleep_quality=self.sleep_quality,
