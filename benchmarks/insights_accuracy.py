@@ -13,10 +13,10 @@ import argparse
 import time
 from datetime import timedelta
 
-from crampwise.insights.medicines import medicines_section
-from crampwise.insights.night_table import NightTable
-from crampwise.insights.simulate import MedicineChange, factor_accuracy, simulate_diary
-from crampwise.insights.trend import recent_change
+from crampwise.insights.core.medicines import medicines_section
+from crampwise.insights.core.night_table import NightTable
+from crampwise.insights.core.simulate import MedicineChange, factor_accuracy, simulate_diary
+from crampwise.insights.core.trend import recent_change
 
 SCENARIOS: list[tuple[str, dict]] = [
     ("main: 1 year, 4/wk, k=1.5, drift 0.4/0.95, 10% missing", {}),

@@ -17,8 +17,8 @@ import os
 import statistics
 import time
 
-from crampwise.insights.simulate import SimulatedDiary, simulate_diary, wide_factors
-from crampwise.insights.summary import summarize
+from crampwise.insights.core.simulate import SimulatedDiary, simulate_diary, wide_factors
+from crampwise.insights.core.summary import summarize
 
 NIGHTS = 1826
 FACTORS = 20

@@ -44,14 +44,25 @@ def main() -> None:
     call_command("migrate", interactive=False, verbosity=0)
     diary = five_year_diary()
     user, _ = get_user_model().objects.get_or_create(username="bench-insights")
-    builtin = {"stretched", "fluid_glasses", "alcohol_units", "exercise_minutes", "hours_on_feet", "supportive_shoes"}
+    builtin = {
+        "stretched",
+        "fluid_glasses",
+        "alcohol_units",
+        "exercise_minutes",
+        "hours_on_feet",
+        "supportive_shoes",
+    }
     custom = [f for f in diary.factor_specs if f.name not in builtin]
     CustomFactor.objects.filter(user=user).delete()
     services.import_records(user, diary.nights, custom)
 
     def load():
-        return (services.load_nights(user), services.load_episodes(user), services.load_medicines(user),
-                services.factor_specs(user))
+        return (
+            services.load_nights(user),
+            services.load_episodes(user),
+            services.load_medicines(user),
+            services.factor_specs(user),
+        )
 
     nights, episodes, medicines, specs = load()
     today = max(n.night for n in nights)
@@ -66,7 +77,9 @@ def main() -> None:
         load_ms.append((t1 - t0) * 1000)
         insight_ms.append((t2 - t1) * 1000)
     load_median, insight_median = statistics.median(load_ms), statistics.median(insight_ms)
-    print(f"5-year diary: {len(nights)} recorded nights, {len(specs)} factors, {args.repeats} repeats")
+    print(
+        f"5-year diary: {len(nights)} recorded nights, {len(specs)} factors, {args.repeats} repeats"
+    )
     print(f"  load from database  median {load_median:7.1f} ms")
     print(f"  insights (no charts) median {insight_median:7.1f} ms   (goal < 100 ms)")
     print(f"  insights / database load = {insight_median / load_median:.2f}")

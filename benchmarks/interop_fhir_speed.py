@@ -20,8 +20,8 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from crampwise.diary.factors import BUILTIN_FACTORS
-from crampwise.diary.records import (
+from crampwise.diary.core.factors import BUILTIN_FACTORS
+from crampwise.diary.core.records import (
     MUSCLES,
     RELIEFS,
     SIDES,
@@ -30,7 +30,8 @@ from crampwise.diary.records import (
     MedicineRecord,
     NightRecord,
 )
-from crampwise.interop import PatientData, build_bundle, fhir_validate, read_bundle
+from crampwise.interop import PatientData, build_bundle, read_bundle
+from crampwise.interop.core import validate as fhir_validate
 
 GENERATED_AT = datetime(2026, 1, 1, 8, 0, tzinfo=UTC)
 

@@ -114,7 +114,7 @@ def seed(env: dict, users: int, nights: int) -> list[dict]:
 
 
 def fresh_postgres(url: str) -> None:
-    import psycopg  # noqa: PLC0415 - only for PostgreSQL runs
+    import psycopg
 
     parts = urlsplit(url)
     name = parts.path.lstrip("/")

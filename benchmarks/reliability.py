@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.reliability.harness import Server, check_database, make_clients, run_load, server_env  # noqa: E402
+from tests.reliability.harness import Server, check_database, make_clients, run_load, server_env
 
 
 def one_database(label: str, url: str, clients: int, seconds: float) -> None:
@@ -32,17 +32,21 @@ def one_database(label: str, url: str, clients: int, seconds: float) -> None:
     finally:
         server.stop()
     result = check_database(env, tally, tmp)
-    print(f"{label}: {clients} clients x {seconds:.0f}s: {tally.requests} requests ({tally.requests / seconds:.0f}/s), "
-          f"5xx {tally.server_errors}, locked {tally.locked}, other 4xx {len(tally.other_errors)}, "
-          f"lost episodes {len(result['missing_episodes'])}, wrong nights {len(result['wrong_nights'])}, "
-          f"integrity {result['integrity']}")
+    print(
+        f"{label}: {clients} clients x {seconds:.0f}s: {tally.requests} requests ({tally.requests / seconds:.0f}/s), "
+        f"5xx {tally.server_errors}, locked {tally.locked}, other 4xx {len(tally.other_errors)}, "
+        f"lost episodes {len(result['missing_episodes'])}, wrong nights {len(result['wrong_nights'])}, "
+        f"integrity {result['integrity']}"
+    )
     server = Server(env).start()
     tally = run_load(server.port, tokens, seconds, kill_after=seconds / 2, server=server)
     Server(env).start().stop()
     result = check_database(env, tally, tmp)
-    print(f"{label} with SIGKILL at {seconds / 2:.0f}s: {tally.requests} acknowledged-or-not requests, "
-          f"5xx {tally.server_errors}, lost episodes {len(result['missing_episodes'])}, "
-          f"wrong nights {len(result['wrong_nights'])}, integrity {result['integrity']}")
+    print(
+        f"{label} with SIGKILL at {seconds / 2:.0f}s: {tally.requests} acknowledged-or-not requests, "
+        f"5xx {tally.server_errors}, lost episodes {len(result['missing_episodes'])}, "
+        f"wrong nights {len(result['wrong_nights'])}, integrity {result['integrity']}"
+    )
 
 
 def main() -> None:
@@ -60,7 +64,9 @@ def main() -> None:
     with psycopg.connect(admin._replace(path="/postgres").geturl(), autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     try:
-        one_database("PostgreSQL", admin._replace(path=f"/{name}").geturl(), args.clients, args.seconds)
+        one_database(
+            "PostgreSQL", admin._replace(path=f"/{name}").geturl(), args.clients, args.seconds
+        )
     finally:
         with psycopg.connect(admin._replace(path="/postgres").geturl(), autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -19,8 +19,8 @@ from collections import defaultdict
 
 import numpy as np
 
-from crampwise.trials.analysis import analyze
-from crampwise.trials.simulate import Scenario, simulate_trials
+from crampwise.trials.core.analysis import analyze
+from crampwise.trials.core.simulate import Scenario, simulate_trials
 
 KS = (0.7, 1.5, 4.0)
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from crampwise.trials.simulate import Scenario, simulate_trials
+from crampwise.trials.core.simulate import Scenario, simulate_trials
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 

@@ -1,4 +1,4 @@
-"""Where the minimum evidence (trials/evidence.py) comes from: what a trial can say with few cramps.
+"""Where the minimum evidence (trials/core/evidence.py) comes from: what a trial can say with few cramps.
 
 Simulates trials from the model (k = 1.5, period shifts SD 0.25, 7-night periods) at 0.5 to 7
 cramps a week over 1 to 6 pairs, with no effect and with a true halving, analyses each with the
@@ -17,8 +17,8 @@ from collections import defaultdict
 
 import numpy as np
 
-from crampwise.trials.analysis import analyze
-from crampwise.trials.simulate import Scenario, simulate_trials
+from crampwise.trials.core.analysis import analyze
+from crampwise.trials.core.simulate import Scenario, simulate_trials
 
 CRAMP_BINS = ((0, 4), (5, 9), (10, 14), (15, 24), (25, 10**6))
 NIGHT_BINS = ((7, 7), (14, 14), (21, 28), (35, 42))

@@ -5,7 +5,7 @@
 Prints the weeks needed for a 4 in 5 chance of a clear answer (P(RR<1) >= 0.95 at the end) for
 the default designs, and times each ``recommend_weeks`` call from a cold cache (the wizard's
 target is 1-2 s). Then checks the batch method behind it against the full analysis on the same
-simulated trials. ``--write-table`` first rebuilds src/crampwise/trials/power_table.json, the
+simulated trials. ``--write-table`` first rebuilds src/crampwise/trials/core/power_table.json, the
 precomputed chances the wizard reads for the default designs.
 """
 
@@ -18,10 +18,10 @@ import time
 
 import numpy as np
 
-from crampwise.trials import power
-from crampwise.trials.analysis import analyze
-from crampwise.trials.batch_laplace import analyze_batch
-from crampwise.trials.simulate import Scenario, simulate_trials
+from crampwise.trials.core import power
+from crampwise.trials.core.analysis import analyze
+from crampwise.trials.core.batch_laplace import analyze_batch
+from crampwise.trials.core.simulate import Scenario, simulate_trials
 
 RATES = (1, 2, 3, 5, 7, 10)
 RATIOS = (0.5, 0.7)

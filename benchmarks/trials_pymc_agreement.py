@@ -28,8 +28,8 @@ import warnings
 
 import numpy as np
 
-from crampwise.trials.analysis import analyze
-from crampwise.trials.simulate import Scenario, simulate_trials
+from crampwise.trials.core.analysis import analyze
+from crampwise.trials.core.simulate import Scenario, simulate_trials
 
 warnings.filterwarnings("ignore", category=FutureWarning)
 

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
-from crampwise.trials.simulate import Scenario, simulate_trials
-from crampwise.trials.stopping import StoppingRule, apply_rule, look_probabilities
+from crampwise.trials.core.simulate import Scenario, simulate_trials
+from crampwise.trials.core.stopping import StoppingRule, apply_rule, look_probabilities
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "trials.md"
 START, END = "<!-- stopping-table:start -->", "<!-- stopping-table:end -->"

@@ -8,7 +8,9 @@ import shutil
 import pytest
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
-ON_POSTGRES = os.environ.get("CRAMPWISE_DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+ON_POSTGRES = os.environ.get("CRAMPWISE_DATABASE_URL", "").startswith(
+    ("postgres://", "postgresql://")
+)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -26,7 +28,9 @@ def pytest_runtest_makereport(item, call):
 PASSWORD = "correct horse battery staple 42"
 
 
-def make_user(django_user_model, username: str, clinician: bool = False, time_zone: str = "Europe/London"):
+def make_user(
+    django_user_model, username: str, clinician: bool = False, time_zone: str = "Europe/London"
+):
     user = django_user_model.objects.create_user(username=username, password=PASSWORD)
     user.profile.time_zone = time_zone
     user.profile.is_clinician = clinician
@@ -62,18 +66,25 @@ CHROMIUM = os.environ.get("CRAMPWISE_CHROMIUM") or shutil.which("chromium") or "
 # first one's event loop is alive, so every browser test (in any folder) shares this one.
 @pytest.fixture(scope="session")
 def browser():
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+    os.environ.setdefault(
+        "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
+    )  # Playwright's sync API runs an event loop
     if not os.path.exists(CHROMIUM):
         pytest.skip("Chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright  # noqa: PLC0415
+    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         instance = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield instance
         instance.close()
-
-

@@ -35,9 +35,12 @@ with open(sys.argv[2], "w") as ack:
 def databases(tmp_path):
     """Two empty databases of the kind under test: where the diary lives, and where it is restored."""
     if not ON_POSTGRES:
-        yield (f"sqlite:///{tmp_path / 'live.sqlite3'}", f"sqlite:///{tmp_path / 'restored.sqlite3'}")
+        yield (
+            f"sqlite:///{tmp_path / 'live.sqlite3'}",
+            f"sqlite:///{tmp_path / 'restored.sqlite3'}",
+        )
         return
-    import psycopg  # noqa: PLC0415
+    import psycopg
 
     base = urlsplit(os.environ["CRAMPWISE_DATABASE_URL"])
     names = [f"cw_backup_{uuid.uuid4().hex[:10]}" for _ in range(2)]
@@ -52,12 +55,18 @@ def databases(tmp_path):
 
 
 def env_for(url, tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CRAMPWISE_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("CRAMPWISE_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     return env | {"CRAMPWISE_DATA_DIR": str(tmp_path / "data"), "CRAMPWISE_DATABASE_URL": url}
 
 
 def run(args, env):
-    result = subprocess.run([*CRAMPWISE, *args], env=env, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [*CRAMPWISE, *args], env=env, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
 
@@ -89,7 +98,9 @@ def test_a_backup_taken_under_load_restores_every_acknowledged_write(databases, 
     csv = run(["export", "csv", "--username", "load"], restored_env)
     restored_nights = {line.split(",")[0] for line in csv.splitlines()[1:]}
     assert acked_before <= restored_nights, sorted(acked_before - restored_nights)[:5]
-    assert sum(1 for n in restored_nights if not n.startswith("1990")) >= 200  # the demo diary came along
+    assert (
+        sum(1 for n in restored_nights if not n.startswith("1990")) >= 200
+    )  # the demo diary came along
 
 
 def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path):
@@ -99,5 +110,7 @@ def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path):
     env = env_for(f"sqlite:///{tmp_path / 'db.sqlite3'}", tmp_path)
     junk = tmp_path / "junk.bin"
     junk.write_text("hello")
-    result = subprocess.run([*CRAMPWISE, "restore", str(junk), "--yes"], env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [*CRAMPWISE, "restore", str(junk), "--yes"], env=env, capture_output=True, text=True
+    )
     assert result.returncode != 0 and "not an SQLite backup" in result.stderr

@@ -20,7 +20,9 @@ def runner():
 
 def test_user_add_reads_the_password_from_stdin(runner, django_user_model):
     """The account is created and the password works."""
-    result = runner.invoke(main, ["user", "add", "nora", "--password-stdin"], input="a very good passphrase\n")
+    result = runner.invoke(
+        main, ["user", "add", "nora", "--password-stdin"], input="a very good passphrase\n"
+    )
     assert result.exit_code == 0, result.output
     user = django_user_model.objects.get(username="nora")
     assert user.check_password("a very good passphrase") and not user.profile.is_clinician
@@ -28,7 +30,11 @@ def test_user_add_reads_the_password_from_stdin(runner, django_user_model):
 
 def test_user_add_can_make_a_clinician(runner, django_user_model):
     """--clinician marks the account as a clinician's."""
-    runner.invoke(main, ["user", "add", "drlee", "--password-stdin", "--clinician"], input="another good passphrase\n")
+    runner.invoke(
+        main,
+        ["user", "add", "drlee", "--password-stdin", "--clinician"],
+        input="another good passphrase\n",
+    )
     assert django_user_model.objects.get(username="drlee").profile.is_clinician
 
 
@@ -36,7 +42,9 @@ def test_user_add_refuses_a_weak_password_and_a_taken_name(runner, owner):
     """Weak passwords and existing names are refused with a reason."""
     weak = runner.invoke(main, ["user", "add", "pat", "--password-stdin"], input="123\n")
     assert weak.exit_code != 0 and "password is not accepted" in weak.output
-    taken = runner.invoke(main, ["user", "add", "alice", "--password-stdin"], input="a very good passphrase\n")
+    taken = runner.invoke(
+        main, ["user", "add", "alice", "--password-stdin"], input="a very good passphrase\n"
+    )
     assert taken.exit_code != 0 and "exists already" in taken.output
 
 
@@ -49,7 +57,9 @@ def test_demo_makes_a_realistic_diary_with_gaps(runner, django_user_model):
     assert 80 <= nights.count() < 120  # some nights are left out, as in real diaries
     counts = [n.cramps for n in nights]
     assert 0 in counts and max(counts) >= 2
-    assert Episode.objects.filter(user=user).exists() and Medicine.objects.filter(user=user).exists()
+    assert (
+        Episode.objects.filter(user=user).exists() and Medicine.objects.filter(user=user).exists()
+    )
     again = runner.invoke(main, ["demo", "--nights", "30", "--seed", "3"])
     assert again.exit_code == 0 and Night.objects.filter(user=user).count() <= 30
 
@@ -60,7 +70,10 @@ def test_export_then_import_into_another_account_is_identical(runner, tmp_path, 
     django_user_model.objects.create_user("dst", password="x-long-password-1")
     first = tmp_path / "a.csv"
     second = tmp_path / "b.csv"
-    assert runner.invoke(main, ["export", "csv", "--username", "src", "--out", str(first)]).exit_code == 0
+    assert (
+        runner.invoke(main, ["export", "csv", "--username", "src", "--out", str(first)]).exit_code
+        == 0
+    )
     imported = runner.invoke(main, ["import", "csv", str(first), "--username", "dst", "--json"])
     assert imported.exit_code == 0, imported.output
     assert json.loads(imported.output)["imported"] == first.read_text().count("\n") - 1

@@ -20,7 +20,9 @@ def test_every_environment_setting_is_documented():
         text = path.read_text()
         used |= set(re.findall(r"env_(?:str|bool|int|list)\(\s*\"([A-Z_]+)\"", text))
         used |= {m for m in re.findall(r"CRAMPWISE_([A-Z_]+)", text)}
-    documented = set(re.findall(r"`CRAMPWISE_([A-Z_]+)`", (ROOT / "docs" / "settings.md").read_text()))
+    documented = set(
+        re.findall(r"`CRAMPWISE_([A-Z_]+)`", (ROOT / "docs" / "settings.md").read_text())
+    )
     assert used - documented == set(), f"undocumented settings: {sorted(used - documented)}"
 
 

@@ -23,14 +23,20 @@ def free_port() -> int:
 
 
 def run_cli(args, env, **kwargs):
-    return subprocess.run([*CRAMPWISE, *args], env=env, capture_output=True, text=True, timeout=120, **kwargs)
+    return subprocess.run(
+        [*CRAMPWISE, *args], env=env, capture_output=True, text=True, timeout=120, **kwargs
+    )
 
 
 @pytest.fixture
 def fresh_env(tmp_path):
     # A clean environment, as a new user's shell has: no test-only variables leak in.
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("CRAMPWISE_") and k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("CRAMPWISE_")
+        and k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE")
+    }
     env["CRAMPWISE_DATA_DIR"] = str(tmp_path / "data")
     return env
 
@@ -38,19 +44,28 @@ def fresh_env(tmp_path):
 def test_serve_migrates_and_answers_healthz_on_a_fresh_data_dir(fresh_env, tmp_path):
     """A new data dir: serve creates the SQLite database (in WAL mode) and answers /healthz."""
     port = free_port()
-    proc = subprocess.Popen([*CRAMPWISE, "serve", "--port", str(port)], env=fresh_env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [*CRAMPWISE, "serve", "--port", str(port)],
+        env=fresh_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         body = None
         for _ in range(120):
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/healthz", timeout=2
+                ) as response:
                     body = json.loads(response.read())
                     break
             except OSError:
                 time.sleep(0.25)
         assert body == {"status": "ok"}
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/crampwise.css", timeout=5) as response:
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/static/crampwise.css", timeout=5
+        ) as response:
             assert b"night" in response.read()
     finally:
         proc.terminate()
@@ -59,9 +74,15 @@ def test_serve_migrates_and_answers_healthz_on_a_fresh_data_dir(fresh_env, tmp_p
     assert (data / "crampwise.sqlite3").exists()
     key = (data / "secret_key").read_text()
     assert len(key) >= 50 and oct((data / "secret_key").stat().st_mode)[-3:] == "600"
-    out = run_cli(["manage", "shell", "-c",
-                   "from django.db import connection as c; k=c.cursor(); k.execute('PRAGMA journal_mode'); print(k.fetchone()[0])"],
-                  fresh_env)
+    out = run_cli(
+        [
+            "manage",
+            "shell",
+            "-c",
+            "from django.db import connection as c; k=c.cursor(); k.execute('PRAGMA journal_mode'); print(k.fetchone()[0])",
+        ],
+        fresh_env,
+    )
     assert out.stdout.strip().splitlines()[-1] == "wal"
 
 
@@ -74,8 +95,11 @@ def test_the_secret_key_is_generated_once_and_kept(fresh_env):
 
 def test_check_deploy_is_clean_with_production_settings(fresh_env):
     """Behind HTTPS with a real secret, Django's deployment checks find nothing."""
-    env = fresh_env | {"CRAMPWISE_HTTPS": "true", "CRAMPWISE_SECRET_KEY": "x" * 20 + "a-real-looking-secret-key-" + "y" * 30,
-                       "CRAMPWISE_ALLOWED_HOSTS": "cramps.example.org"}
+    env = fresh_env | {
+        "CRAMPWISE_HTTPS": "true",
+        "CRAMPWISE_SECRET_KEY": "x" * 20 + "a-real-looking-secret-key-" + "y" * 30,
+        "CRAMPWISE_ALLOWED_HOSTS": "cramps.example.org",
+    }
     out = run_cli(["manage", "check", "--deploy", "--fail-level", "WARNING"], env)
     assert out.returncode == 0, out.stdout + out.stderr
     assert "no issues" in out.stdout

@@ -35,7 +35,11 @@ def backup(out: Path, progress: Callable[[int, int], object] = lambda done, tota
         target = sqlite3.connect(tmp)
         try:
             # Small steps with a pause let the running server keep writing during a long backup.
-            source.backup(target, pages=256, progress=lambda status, remaining, total: progress(total - remaining, total))
+            source.backup(
+                target,
+                pages=256,
+                progress=lambda status, remaining, total: progress(total - remaining, total),
+            )
             check = target.execute("PRAGMA integrity_check").fetchone()[0]
             if check != "ok":
                 raise BackupError(f"the backup copy failed its integrity check: {check}")
@@ -48,7 +52,9 @@ def backup(out: Path, progress: Callable[[int, int], object] = lambda done, tota
         _require("pg_dump")
         result = subprocess.run(
             ["pg_dump", "--format=custom", "--no-owner", "--file", str(tmp), *_pg_args(db)],
-            env=_pg_env(db), capture_output=True, text=True,
+            env=_pg_env(db),
+            capture_output=True,
+            text=True,
         )
         if result.returncode != 0:
             tmp.unlink(missing_ok=True)
@@ -81,9 +87,18 @@ def restore(source: Path) -> str:
     if db["ENGINE"].endswith("postgresql"):
         _require("pg_restore")
         result = subprocess.run(
-            ["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
-             *_pg_args(db, flag="--dbname"), str(source)],
-            env=_pg_env(db), capture_output=True, text=True,
+            [
+                "pg_restore",
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--single-transaction",
+                *_pg_args(db, flag="--dbname"),
+                str(source),
+            ],
+            env=_pg_env(db),
+            capture_output=True,
+            text=True,
         )
         if result.returncode != 0:
             raise BackupError(f"pg_restore failed: {result.stderr.strip()}")

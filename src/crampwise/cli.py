@@ -12,20 +12,20 @@ import click
 
 def setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crampwise.settings")
-    import django  # noqa: PLC0415 - keep `crampwise --help` fast
+    import django
 
     django.setup()
 
 
 def migrate_quietly() -> None:
     """Bring the database schema up to date, so any command works on a fresh data dir."""
-    from django.core.management import call_command  # noqa: PLC0415
+    from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
 
 
 def get_user(username: str):
-    from django.contrib.auth import get_user_model  # noqa: PLC0415
+    from django.contrib.auth import get_user_model
 
     try:
         return get_user_model().objects.get(username=username)
@@ -47,7 +47,7 @@ class FeatureGroup(click.Group):
     def _feature(self, name: str) -> click.Command | None:
         if name not in self.features:
             return None
-        import importlib  # noqa: PLC0415
+        import importlib
 
         module_name, attr = self.features[name]
         try:
@@ -60,7 +60,9 @@ class FeatureGroup(click.Group):
         return command if isinstance(command, click.Command) else None
 
     def list_commands(self, ctx) -> list[str]:
-        return sorted(set(super().list_commands(ctx)) | {n for n in self.features if self._feature(n)})
+        return sorted(
+            set(super().list_commands(ctx)) | {n for n in self.features if self._feature(n)}
+        )
 
     def get_command(self, ctx, name):
         return super().get_command(ctx, name) or self._feature(name)
@@ -77,7 +79,11 @@ MAIN_FEATURES = {
 }
 
 
-@click.group(cls=FeatureGroup, features=MAIN_FEATURES, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=FeatureGroup,
+    features=MAIN_FEATURES,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(package_name="crampwise")
 def main() -> None:
     """crampwise: a night diary, insights and personal trials for nocturnal leg cramps."""
@@ -86,12 +92,14 @@ def main() -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
-@click.option("--workers", default=None, type=int, help="Worker processes (default: CRAMPWISE_WORKERS or 2).")
+@click.option(
+    "--workers", default=None, type=int, help="Worker processes (default: CRAMPWISE_WORKERS or 2)."
+)
 @click.option("--no-migrate", is_flag=True, help="Do not apply database migrations first.")
 def serve(host: str, port: int, workers: int | None, no_migrate: bool) -> None:
     """Apply migrations and serve the web app with a production HTTP server (gunicorn)."""
     setup_django()
-    from crampwise.server import run  # noqa: PLC0415
+    from crampwise.server import run
 
     if not no_migrate:
         migrate_quietly()
@@ -113,10 +121,10 @@ def user() -> None:
 def user_add(username: str, password_stdin: bool, clinician: bool, email: str) -> None:
     """Create an account (prompts for the password unless --password-stdin)."""
     setup_django()
-    from django.contrib.auth import get_user_model  # noqa: PLC0415
-    from django.contrib.auth.password_validation import validate_password  # noqa: PLC0415
-    from django.core.exceptions import ValidationError  # noqa: PLC0415
-    from django.db import transaction  # noqa: PLC0415
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
 
     migrate_quietly()
     User = get_user_model()
@@ -130,7 +138,9 @@ def user_add(username: str, password_stdin: bool, clinician: bool, email: str) -
     try:
         validate_password(password, candidate)
     except ValidationError as exc:
-        raise click.ClickException("the password is not accepted: " + " ".join(exc.messages)) from None
+        raise click.ClickException(
+            "the password is not accepted: " + " ".join(exc.messages)
+        ) from None
     with transaction.atomic():
         account = User.objects.create_user(username=username, email=email, password=password)
         if clinician:
@@ -142,35 +152,48 @@ def user_add(username: str, password_stdin: bool, clinician: bool, email: str) -
 
 @main.command()
 @click.option("--username", default="demo", show_default=True)
-@click.option("--password", default=None, help="Password for a new demo account (default: crampwise-demo).")
+@click.option(
+    "--password", default=None, help="Password for a new demo account (default: crampwise-demo)."
+)
 @click.option("--nights", default=365, show_default=True, type=click.IntRange(1, 20000))
 @click.option("--seed", default=1, show_default=True, type=int)
 @click.option("--time-zone", default="Europe/London", show_default=True)
 def demo(username: str, password: str | None, nights: int, seed: int, time_zone: str) -> None:
     """Create (or refill) an account with a realistic made-up diary."""
     setup_django()
-    from crampwise.diary.demo_loader import load_demo  # noqa: PLC0415
+    from crampwise.diary.demo_loader import load_demo
 
     migrate_quietly()
     password = password or "crampwise-demo"
     with click.progressbar(length=nights, label="Writing demo nights", file=sys.stderr) as bar:
-        account, created = load_demo(username, password, nights, seed, time_zone, progress=bar.update)
+        account, created = load_demo(
+            username, password, nights, seed, time_zone, progress=bar.update
+        )
     verb = "created" if created else "refilled"
-    click.echo(f"{verb} {account.username} with {nights} nights (password: {password if created else 'unchanged'})")
+    click.echo(
+        f"{verb} {account.username} with {nights} nights (password: {password if created else 'unchanged'})"
+    )
 
 
-@main.group("export", cls=FeatureGroup, features={"fhir": ("crampwise.diary.fhir_commands", "export_fhir")})
+@main.group(
+    "export", cls=FeatureGroup, features={"fhir": ("crampwise.diary.fhir_commands", "export_fhir")}
+)
 def export_group() -> None:
     """Export a diary."""
 
 
 @export_group.command("csv")
 @click.option("--username", required=True)
-@click.option("--out", type=click.Path(dir_okay=False, writable=True), default=None, help="File to write (default: standard output).")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="File to write (default: standard output).",
+)
 def export_csv(username: str, out: str | None) -> None:
     """Write the nightly CSV of a diary."""
     setup_django()
-    from crampwise.diary import services  # noqa: PLC0415
+    from crampwise.diary import services
 
     text = services.export_csv(get_user(username))
     if out:
@@ -181,7 +204,9 @@ def export_csv(username: str, out: str | None) -> None:
         click.echo(text, nl=False)
 
 
-@main.group("import", cls=FeatureGroup, features={"fhir": ("crampwise.diary.fhir_commands", "import_fhir")})
+@main.group(
+    "import", cls=FeatureGroup, features={"fhir": ("crampwise.diary.fhir_commands", "import_fhir")}
+)
 def import_group() -> None:
     """Import into a diary."""
 
@@ -193,7 +218,7 @@ def import_group() -> None:
 def import_csv(file: str, username: str, as_json: bool) -> None:
     """Import a nightly CSV: all of it, or nothing when any line is wrong."""
     setup_django()
-    from crampwise.diary import services  # noqa: PLC0415
+    from crampwise.diary import services
 
     account = get_user(username)
     try:
@@ -203,10 +228,18 @@ def import_csv(file: str, username: str, as_json: bool) -> None:
         raise click.ClickException(f"{file}: the file is not UTF-8 text") from None
     result = services.import_csv(account, text)
     if as_json:
-        click.echo(json.dumps({
-            "file": file, "imported": len(result.nights) if result.ok else 0,
-            "problems": [{"line": p.line, "column": p.column, "message": p.message} for p in result.problems],
-        }))
+        click.echo(
+            json.dumps(
+                {
+                    "file": file,
+                    "imported": len(result.nights) if result.ok else 0,
+                    "problems": [
+                        {"line": p.line, "column": p.column, "message": p.message}
+                        for p in result.problems
+                    ],
+                }
+            )
+        )
     if not result.ok:
         if not as_json:
             for p in result.problems:
@@ -218,13 +251,19 @@ def import_csv(file: str, username: str, as_json: bool) -> None:
 
 
 @main.command("backup")
-@click.option("--out", required=True, type=click.Path(dir_okay=False, writable=True), help="Backup file to write.")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True),
+    help="Backup file to write.",
+)
 def backup_command(out: str) -> None:
     """Back up the whole database, consistently, while the server runs."""
     setup_django()
-    from crampwise.backup import BackupError, backup  # noqa: PLC0415
+    from crampwise.backup import BackupError, backup
 
     with click.progressbar(length=1, label="Backing up", file=sys.stderr) as bar:
+
         def progress(done: int, total: int) -> None:
             bar.length = max(total, 1)
             bar.update(done - bar.pos)
@@ -242,10 +281,12 @@ def backup_command(out: str) -> None:
 def restore_command(file: str, yes: bool) -> None:
     """Replace the database with a backup (stop the server first)."""
     setup_django()
-    from crampwise.backup import BackupError, restore  # noqa: PLC0415
+    from crampwise.backup import BackupError, restore
 
     if not yes:
-        click.confirm("This replaces every diary in the database with the backup. Continue?", abort=True)
+        click.confirm(
+            "This replaces every diary in the database with the backup. Continue?", abort=True
+        )
     try:
         engine = restore(Path(file))
     except BackupError as exc:
@@ -259,7 +300,7 @@ def restore_command(file: str, yes: bool) -> None:
 def manage(args: tuple[str, ...]) -> None:
     """Run one of Django's management commands (crampwise manage migrate, check --deploy, ...)."""
     setup_django()
-    from django.core.management import execute_from_command_line  # noqa: PLC0415
+    from django.core.management import execute_from_command_line
 
     execute_from_command_line(["crampwise manage", *args])
 

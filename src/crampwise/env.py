@@ -50,7 +50,7 @@ def data_dir() -> Path:
     if raw:
         path = Path(raw).expanduser()
     else:
-        import platformdirs  # noqa: PLC0415 - only needed for the default
+        import platformdirs
 
         path = Path(platformdirs.user_data_dir("crampwise", appauthor=False))
     path.mkdir(parents=True, exist_ok=True)

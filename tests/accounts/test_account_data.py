@@ -32,7 +32,11 @@ def rows_of(user) -> dict[str, int]:
     counts = {}
     for model in apps.get_models():
         for field in model._meta.get_fields():
-            if getattr(field, "many_to_one", False) and field.related_model is type(user) and field.concrete:
+            if (
+                getattr(field, "many_to_one", False)
+                and field.related_model is type(user)
+                and field.concrete
+            ):
                 n = model.objects.filter(**{field.name: user.pk}).count()
                 if n:
                     counts[f"{model._meta.label}.{field.name}"] = n

@@ -39,7 +39,9 @@ def test_one_address_guessing_many_accounts_is_slowed(client, django_user_model)
     statuses = [try_login(client, f"user{n}", "wrong-guess").status_code for n in range(12)]
     blocked = try_login(client, "user0", PASSWORD)
     assert "_auth_user_id" not in client.session
-    assert blocked.status_code == 429 or "Too many failed login attempts" in blocked.content.decode()
+    assert (
+        blocked.status_code == 429 or "Too many failed login attempts" in blocked.content.decode()
+    )
     assert statuses[0] == 200
 
 

@@ -11,7 +11,7 @@ from django.contrib.sessions.models import Session
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from ..conftest import make_user
+from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -73,12 +73,12 @@ def test_an_anonymous_visitor_has_no_user(django_assert_num_queries):
 def test_the_upgrade_keeps_everyone_signed_in(django_user_model):
     """Live sessions move from UserSession back to Django's table; out-of-date rows there and
     expired sessions are dropped; a session from allauth's backend names crampwise's subclass."""
-    from datetime import timedelta  # noqa: PLC0415
+    from datetime import timedelta
 
-    from django.contrib.sessions.backends.db import SessionStore  # noqa: PLC0415
-    from django.db import connection  # noqa: PLC0415
-    from django.db.migrations.executor import MigrationExecutor  # noqa: PLC0415
-    from django.utils import timezone  # noqa: PLC0415
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+    from django.utils import timezone
 
     person = make_user(django_user_model, "upgrading")
     executor = MigrationExecutor(connection)

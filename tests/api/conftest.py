@@ -48,13 +48,19 @@ def api(client, owner_headers):
             return client.delete("/api/v1" + path, headers=owner_headers)
 
         def put(self, path, data):
-            return client.put("/api/v1" + path, data, content_type="application/json", headers=owner_headers)
+            return client.put(
+                "/api/v1" + path, data, content_type="application/json", headers=owner_headers
+            )
 
         def post(self, path, data):
-            return client.post("/api/v1" + path, data, content_type="application/json", headers=owner_headers)
+            return client.post(
+                "/api/v1" + path, data, content_type="application/json", headers=owner_headers
+            )
 
         def patch(self, path, data):
-            return client.patch("/api/v1" + path, data, content_type="application/json", headers=owner_headers)
+            return client.patch(
+                "/api/v1" + path, data, content_type="application/json", headers=owner_headers
+            )
 
     return Caller()
 

@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from crampwise.api.models import AccessToken
 from crampwise.api.tokens import create_token, hash_token
-
-from .conftest import bearer
+from tests.api.conftest import bearer
 
 pytestmark = pytest.mark.django_db
 
@@ -28,26 +27,43 @@ def strict_client(owner):
 def test_a_session_reads_without_csrf_but_needs_it_to_write(strict_client):
     """GET works with the cookie alone; PUT needs the X-CSRFToken header."""
     assert strict_client.get("/api/v1/nights").status_code == 200
-    refused = strict_client.put("/api/v1/nights/2026-11-20", {"cramps": 0}, content_type="application/json")
+    refused = strict_client.put(
+        "/api/v1/nights/2026-11-20", {"cramps": 0}, content_type="application/json"
+    )
     assert refused.status_code == 403 and "CSRF" in refused.json()["detail"][0]["message"]
     secret = _get_new_csrf_string()
     strict_client.cookies["csrftoken"] = secret
-    allowed = strict_client.put("/api/v1/nights/2026-11-20", {"cramps": 0}, content_type="application/json",
-                                headers={"X-CSRFToken": secret})
+    allowed = strict_client.put(
+        "/api/v1/nights/2026-11-20",
+        {"cramps": 0},
+        content_type="application/json",
+        headers={"X-CSRFToken": secret},
+    )
     assert allowed.status_code == 200
 
 
 def test_a_token_needs_no_csrf(client, owner_headers):
     """Tokens are not sent by browsers on their own, so they need no CSRF token."""
     csrf_client = Client(enforce_csrf_checks=True)
-    response = csrf_client.put("/api/v1/nights/2026-11-20", {"cramps": 0}, content_type="application/json",
-                               headers=owner_headers)
+    response = csrf_client.put(
+        "/api/v1/nights/2026-11-20",
+        {"cramps": 0},
+        content_type="application/json",
+        headers=owner_headers,
+    )
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("header", [
-    "Bearer cw_not-a-real-token", "Bearer ", "Basic YWxpY2U6cGFzcw==", "cw_nothing", "Bearer " + "x" * 5000,
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Bearer cw_not-a-real-token",
+        "Bearer ",
+        "Basic YWxpY2U6cGFzcw==",
+        "cw_nothing",
+        "Bearer " + "x" * 5000,
+    ],
+)
 def test_anything_but_a_valid_token_is_a_401(client, owner, header):
     """Wrong schemes, unknown tokens and junk are refused alike."""
     response = client.get("/api/v1/nights", headers={"Authorization": header})
@@ -103,7 +119,10 @@ def test_an_address_is_throttled_even_when_it_is_refused(client, owner, settings
 def test_a_forged_forwarded_for_header_does_not_escape_the_limit(client, owner, settings):
     """X-Forwarded-For is trusted only behind a proxy; otherwise the real address counts."""
     settings.API_RATE_PER_IP = "2/min"
-    codes = [client.get("/api/v1/ping", headers={"X-Forwarded-For": f"10.0.0.{i}"}).status_code for i in range(3)]
+    codes = [
+        client.get("/api/v1/ping", headers={"X-Forwarded-For": f"10.0.0.{i}"}).status_code
+        for i in range(3)
+    ]
     assert codes == [200, 200, 429]
 
 

@@ -12,8 +12,7 @@ from crampwise.api.tokens import create_token, revoke_token
 from crampwise.api.urls import api as ninja_api
 from crampwise.diary import services
 from crampwise.diary.models import CustomFactor, Episode, Medicine, Night
-
-from .conftest import bearer
+from tests.api.conftest import bearer
 
 pytestmark = pytest.mark.django_db
 
@@ -27,13 +26,25 @@ OPERATIONS = {
     "getNight": ("GET", "/nights/2026-11-19", None, {200}, {404}),
     "putNight": ("PUT", "/nights/2026-11-19", {"cramps": 3, "note": "changed"}, {200}, {200}),
     "deleteNight": ("DELETE", "/nights/2026-11-19", None, {204}, {204}),
-    "logEpisode": ("POST", "/episodes", {"id": "{episode}", "started_at": "2026-11-20T03:00:00Z", "pain": 1}, {200}, {409}),
+    "logEpisode": (
+        "POST",
+        "/episodes",
+        {"id": "{episode}", "started_at": "2026-11-20T03:00:00Z", "pain": 1},
+        {200},
+        {409},
+    ),
     "listEpisodes": ("GET", "/episodes", None, {200}, {200}),
     "getEpisode": ("GET", "/episodes/{episode}", None, {200}, {404}),
     "changeEpisode": ("PATCH", "/episodes/{episode}", {"pain": 1}, {200}, {404}),
     "deleteEpisode": ("DELETE", "/episodes/{episode}", None, {204}, {404}),
     "listFactors": ("GET", "/factors", None, {200}, {200}),
-    "createFactor": ("POST", "/factors", {"name": "long_drive", "label": "Long drive?"}, {201}, {201}),
+    "createFactor": (
+        "POST",
+        "/factors",
+        {"name": "long_drive", "label": "Long drive?"},
+        {201},
+        {201},
+    ),
     "listMedicines": ("GET", "/medicines", None, {200}, {200}),
     "createMedicine": ("POST", "/medicines", {"name": "Magnesium"}, {201}, {201}),
     "getMedicine": ("GET", "/medicines/{medicine}", None, {200}, {404}),
@@ -50,8 +61,14 @@ WRITES = [op for op in OPERATIONS if op not in READS]
 def alice(owner):
     """Alice's diary: a night with a private note, a logged cramp, a medicine and a factor."""
     episode, _ = services.log_episode(owner, started_at=datetime(2026, 11, 20, 3, 0, tzinfo=UTC))
-    services.save_night(owner, date(2026, 11, 19), reported_cramps=1, note=SECRET_NOTE,
-                        factors={"late_dinner": True}, medicines_taken=[SECRET_MEDICINE])
+    services.save_night(
+        owner,
+        date(2026, 11, 19),
+        reported_cramps=1,
+        note=SECRET_NOTE,
+        factors={"late_dinner": True},
+        medicines_taken=[SECRET_MEDICINE],
+    )
     medicine = Medicine.objects.create(user=owner, name=SECRET_MEDICINE)
     CustomFactor.objects.create(user=owner, name="late_dinner", label="Late dinner?")
     return {"episode": str(episode.pk), "medicine": str(medicine.pk)}
@@ -60,7 +77,11 @@ def alice(owner):
 def snapshot(user) -> tuple:
     """Everything of a person's diary, to show that a call changed nothing."""
     return (
-        list(Night.objects.filter(user=user).values_list("night", "reported_cramps", "episode_count", "note", "factors")),
+        list(
+            Night.objects.filter(user=user).values_list(
+                "night", "reported_cramps", "episode_count", "note", "factors"
+            )
+        ),
         list(Episode.objects.filter(user=user).values_list("id", "pain", "ended_at")),
         list(Medicine.objects.filter(user=user).values_list("id", "name")),
         list(CustomFactor.objects.filter(user=user).values_list("name", "label")),

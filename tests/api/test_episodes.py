@@ -8,8 +8,7 @@ from datetime import date
 import pytest
 
 from crampwise.diary.models import Episode, Night
-
-from .conftest import bearer, fields
+from tests.api.conftest import bearer, fields
 
 pytestmark = pytest.mark.django_db
 
@@ -20,12 +19,25 @@ def cramp(**extra) -> dict:
 
 def test_a_new_episode_is_created_with_its_details(api, owner):
     """201, on the night of the evening before, with every detail stored."""
-    body = cramp(ended_at="2026-11-21T03:14:30+01:00", muscle="calf", side="left", pain=8, reliefs=["stretch", "massage"])
+    body = cramp(
+        ended_at="2026-11-21T03:14:30+01:00",
+        muscle="calf",
+        side="left",
+        pain=8,
+        reliefs=["stretch", "massage"],
+    )
     response = api.post("/episodes", body)
     assert response.status_code == 201, response.json()
     got = response.json()
-    assert got["id"] == body["id"] and got["night"] == "2026-11-20" and got["duration_seconds"] == 150
-    assert (got["muscle"], got["side"], got["pain"], got["reliefs"]) == ("calf", "left", 8, ["stretch", "massage"])
+    assert (
+        got["id"] == body["id"] and got["night"] == "2026-11-20" and got["duration_seconds"] == 150
+    )
+    assert (got["muscle"], got["side"], got["pain"], got["reliefs"]) == (
+        "calf",
+        "left",
+        8,
+        ["stretch", "massage"],
+    )
     assert got["started_at"] == "2026-11-21T02:12:00Z"
     assert Night.objects.get(user=owner, night=date(2026, 11, 20)).episode_count == 1
 
@@ -48,20 +60,33 @@ def test_someone_elses_id_is_a_conflict_that_reveals_nothing(client, api, other_
     from crampwise.api.tokens import create_token
 
     bob = bearer(create_token(other_patient, "bob", "read-write")[1])
-    response = client.post("/api/v1/episodes", {**body, "pain": 1}, content_type="application/json", headers=bob)
+    response = client.post(
+        "/api/v1/episodes", {**body, "pain": 1}, content_type="application/json", headers=bob
+    )
     assert response.status_code == 409 and fields(response) == {"id"}
     assert "pain" not in response.content.decode() and "2026" not in response.content.decode()
-    assert Episode.objects.get(pk=body["id"]).user == owner and Episode.objects.get(pk=body["id"]).pain == 5
+    assert (
+        Episode.objects.get(pk=body["id"]).user == owner
+        and Episode.objects.get(pk=body["id"]).pain == 5
+    )
 
 
 def test_patch_adds_details_and_ends_the_cramp(api):
     """Only the fields sent change; null clears one."""
     body = cramp(muscle="foot", pain=4)
     api.post("/episodes", body)
-    changed = api.patch(f"/episodes/{body['id']}", {"ended_at": "2026-11-21T02:13:00Z", "pain": None, "reliefs": ["heat", "heat"]})
+    changed = api.patch(
+        f"/episodes/{body['id']}",
+        {"ended_at": "2026-11-21T02:13:00Z", "pain": None, "reliefs": ["heat", "heat"]},
+    )
     assert changed.status_code == 200, changed.json()
     got = changed.json()
-    assert got["muscle"] == "foot" and got["pain"] is None and got["reliefs"] == ["heat"] and got["duration_seconds"] == 60
+    assert (
+        got["muscle"] == "foot"
+        and got["pain"] is None
+        and got["reliefs"] == ["heat"]
+        and got["duration_seconds"] == 60
+    )
 
 
 def test_delete_removes_the_episode_and_lowers_the_nights_count(api, owner):
@@ -81,23 +106,26 @@ def test_the_list_is_by_night_and_paged(api):
     assert listed["count"] == 2 and [e["night"] for e in listed["items"]] == ["2026-11-21"]
 
 
-@pytest.mark.parametrize("change,field", [
-    ({"started_at": "2026-11-21T03:12:00"}, "started_at"),  # no offset
-    ({"started_at": "1700000000"}, "started_at"),
-    ({"started_at": 1700000000}, "started_at"),
-    ({"started_at": "2999-01-01T00:00:00Z"}, "started_at"),
-    ({"started_at": "0001-01-01T00:00:00+14:00"}, "started_at"),
-    ({"started_at": "9999-12-31T23:59:59-14:00"}, "started_at"),
-    ({"ended_at": "2026-11-21T01:00:00Z"}, "ended_at"),  # before the start
-    ({"ended_at": "2026-11-23T03:00:00Z"}, "ended_at"),  # two days later
-    ({"id": "not-a-uuid"}, "id"),
-    ({"muscle": "neck"}, "muscle"),
-    ({"side": "middle"}, "side"),
-    ({"pain": 11}, "pain"),
-    ({"pain": True}, "pain"),
-    ({"reliefs": ["prayer"]}, "reliefs.0"),
-    ({"colour": "red"}, "colour"),
-])
+@pytest.mark.parametrize(
+    "change,field",
+    [
+        ({"started_at": "2026-11-21T03:12:00"}, "started_at"),  # no offset
+        ({"started_at": "1700000000"}, "started_at"),
+        ({"started_at": 1700000000}, "started_at"),
+        ({"started_at": "2999-01-01T00:00:00Z"}, "started_at"),
+        ({"started_at": "0001-01-01T00:00:00+14:00"}, "started_at"),
+        ({"started_at": "9999-12-31T23:59:59-14:00"}, "started_at"),
+        ({"ended_at": "2026-11-21T01:00:00Z"}, "ended_at"),  # before the start
+        ({"ended_at": "2026-11-23T03:00:00Z"}, "ended_at"),  # two days later
+        ({"id": "not-a-uuid"}, "id"),
+        ({"muscle": "neck"}, "muscle"),
+        ({"side": "middle"}, "side"),
+        ({"pain": 11}, "pain"),
+        ({"pain": True}, "pain"),
+        ({"reliefs": ["prayer"]}, "reliefs.0"),
+        ({"colour": "red"}, "colour"),
+    ],
+)
 def test_bad_episode_fields_are_named(api, change, field):
     """Every bad field gets a 422 that names it."""
     response = api.post("/episodes", cramp(**change))

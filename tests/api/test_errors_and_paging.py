@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import fields
+from tests.api.conftest import fields
 
 pytestmark = pytest.mark.django_db
 
 
 def put_raw(client, headers, body: bytes | str):
-    return client.put("/api/v1/nights/2026-11-20", body, content_type="application/json", headers=headers)
+    return client.put(
+        "/api/v1/nights/2026-11-20", body, content_type="application/json", headers=headers
+    )
 
 
 @pytest.mark.parametrize("body", ["{", "not json", '{"cramps": NaN}', '{"cramps": Infinity}'])
@@ -18,7 +20,10 @@ def test_a_body_that_is_not_json_is_a_400(client, owner_headers, body):
     """Unparseable JSON (NaN and Infinity included) is answered 400 in the usual error shape."""
     response = put_raw(client, owner_headers, body)
     assert response.status_code == 400
-    assert response.json()["detail"][0] == {"field": None, "message": "The request body is not valid JSON."}
+    assert response.json()["detail"][0] == {
+        "field": None,
+        "message": "The request body is not valid JSON.",
+    }
 
 
 def test_a_huge_body_is_a_400_in_the_error_shape(client, owner_headers, settings):
@@ -38,13 +43,23 @@ def test_a_missing_body_is_named_as_such(client, owner_headers):
     """A PUT without any body says to send a JSON object."""
     response = client.put("/api/v1/nights/2026-11-20", headers=owner_headers)
     assert response.status_code == 422
-    assert response.json()["detail"] == [{"field": None, "message": "Send the fields as a JSON object in the request body."}]
+    assert response.json()["detail"] == [
+        {"field": None, "message": "Send the fields as a JSON object in the request body."}
+    ]
 
 
-@pytest.mark.parametrize("query,field", [
-    ("limit=0", "limit"), ("limit=501", "limit"), ("limit=ten", "limit"), ("offset=-1", "offset"),
-    ("offset=99999999999999999999999", "offset"), ("from=2026-02-30", "from"), ("to=tomorrow", "to"),
-])
+@pytest.mark.parametrize(
+    "query,field",
+    [
+        ("limit=0", "limit"),
+        ("limit=501", "limit"),
+        ("limit=ten", "limit"),
+        ("offset=-1", "offset"),
+        ("offset=99999999999999999999999", "offset"),
+        ("from=2026-02-30", "from"),
+        ("to=tomorrow", "to"),
+    ],
+)
 def test_bad_paging_and_ranges_name_the_parameter(api, query, field):
     """Each list rejects out-of-range paging and malformed dates by name."""
     for path in ("/nights", "/episodes"):
@@ -61,7 +76,9 @@ def test_an_unknown_address_under_the_api_is_a_json_404(api, client):
     """Even outside any route the API answers in its own error shape."""
     for path in ("/nope", "/nights/2026-11-20/extra", "/medicines/a/b"):
         response = api.get(path)
-        assert response.status_code == 404 and response["Content-Type"].startswith("application/json")
+        assert response.status_code == 404 and response["Content-Type"].startswith(
+            "application/json"
+        )
         assert response.json()["detail"][0]["field"] is None
     assert client.post("/api/v1/nope").status_code == 404
 

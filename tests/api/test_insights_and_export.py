@@ -23,6 +23,7 @@ def test_the_summary_is_the_same_as_the_dashboards(api, owner):
     assert body["nights_recorded"] == 3 and body["cramps_total"] == 5
     assert body["cramps_per_week"] == pytest.approx(7 * 5 / 3, abs=0.01)
 
+
 def test_the_real_summary_answers_for_a_small_diary(api, owner):
     """Two weeks of nights give a 200 object."""
     for day in range(1, 15):
@@ -36,5 +37,7 @@ def test_the_export_is_the_nightly_csv_as_a_download(api, owner):
     services.save_night(owner, date(2026, 11, 19), reported_cramps=1)
     response = api.get("/export/nights.csv")
     assert response["Content-Type"].startswith("text/csv")
-    assert "attachment" in response["Content-Disposition"] and "no-store" in response["Cache-Control"]
+    assert (
+        "attachment" in response["Content-Disposition"] and "no-store" in response["Cache-Control"]
+    )
     assert response.content.decode() == services.export_csv(owner)

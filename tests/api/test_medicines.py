@@ -5,12 +5,17 @@ from __future__ import annotations
 import pytest
 
 from crampwise.diary.models import Medicine
-
-from .conftest import fields
+from tests.api.conftest import fields
 
 pytestmark = pytest.mark.django_db
 
-RAMIPRIL = {"name": "Ramipril", "dose": "5 mg once a day", "started": "2025-03-01", "purpose": "other", "note": ""}
+RAMIPRIL = {
+    "name": "Ramipril",
+    "dose": "5 mg once a day",
+    "started": "2025-03-01",
+    "purpose": "other",
+    "note": "",
+}
 
 
 def test_a_medicine_goes_through_its_whole_life(api, owner):
@@ -28,16 +33,19 @@ def test_a_medicine_goes_through_its_whole_life(api, owner):
     assert api.get(f"/medicines/{med_id}").status_code == 404
 
 
-@pytest.mark.parametrize("body,bad", [
-    ({"name": ""}, {"name"}),
-    ({"name": "A; B"}, {"name"}),
-    ({"name": "x" * 121}, {"name"}),
-    ({"name": "Ok", "started": "2026-02-01", "stopped": "2026-01-01"}, {"stopped"}),
-    ({"name": "Ok", "started": "01/02/2026"}, {"started"}),
-    ({"name": "Ok", "purpose": "fun"}, {"purpose"}),
-    ({"name": "Ok", "note": "\x00"}, {"note"}),
-    ({"dose": "1 mg"}, {"name"}),
-])
+@pytest.mark.parametrize(
+    "body,bad",
+    [
+        ({"name": ""}, {"name"}),
+        ({"name": "A; B"}, {"name"}),
+        ({"name": "x" * 121}, {"name"}),
+        ({"name": "Ok", "started": "2026-02-01", "stopped": "2026-01-01"}, {"stopped"}),
+        ({"name": "Ok", "started": "01/02/2026"}, {"started"}),
+        ({"name": "Ok", "purpose": "fun"}, {"purpose"}),
+        ({"name": "Ok", "note": "\x00"}, {"note"}),
+        ({"dose": "1 mg"}, {"name"}),
+    ],
+)
 def test_bad_medicines_are_refused_by_field(api, body, bad):
     """Each malformed field is named, and nothing is stored."""
     response = api.post("/medicines", body)

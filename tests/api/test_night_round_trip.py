@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crampwise.diary.factors import BUILTIN_FACTORS
+from crampwise.diary.core.factors import BUILTIN_FACTORS
 from crampwise.diary.models import CustomFactor
 
 pytestmark = pytest.mark.django_db
@@ -26,14 +26,21 @@ factor_value = {
     "count": st.integers(0, 100_000) | st.floats(0, 100_000, allow_nan=False, allow_infinity=False),
 }
 text_chars = st.characters(exclude_characters="\x00", exclude_categories=("Cs",))
-medicine_name = st.text(text_chars, min_size=1, max_size=40).filter(lambda s: s == s.strip() and ";" not in s)
+medicine_name = st.text(text_chars, min_size=1, max_size=40).filter(
+    lambda s: s == s.strip() and ";" not in s
+)
 
 nights = st.fixed_dictionaries(
     {},
     optional={
-        "cramps": optional(0, 200), "worst_pain": optional(0, 10), "minutes_awake": optional(0, 720),
-        "sleep_quality": optional(1, 5), "soreness": optional(0, 3),
-        "factors": st.fixed_dictionaries({}, optional={name: factor_value[kind] for name, kind in KINDS.items()}),
+        "cramps": optional(0, 200),
+        "worst_pain": optional(0, 10),
+        "minutes_awake": optional(0, 720),
+        "sleep_quality": optional(1, 5),
+        "soreness": optional(0, 3),
+        "factors": st.fixed_dictionaries(
+            {}, optional={name: factor_value[kind] for name, kind in KINDS.items()}
+        ),
         "medicines_taken": st.lists(medicine_name, max_size=5),
         "note": st.text(text_chars, max_size=2000),
     },
@@ -46,7 +53,9 @@ def own_factors(owner):
         CustomFactor.objects.create(user=owner, name=name, label=name, kind=kind)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(night=st.dates(date(1990, 1, 1), date(2026, 1, 1)), body=nights)
 def test_put_then_get_returns_the_same_values(api, own_factors, night, body):
     """Every field sent comes back unchanged; fields left out come back as not recorded."""

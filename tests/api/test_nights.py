@@ -8,21 +8,27 @@ import pytest
 
 from crampwise.diary import services
 from crampwise.diary.models import CustomFactor, Night
-
-from .conftest import fields
+from tests.api.conftest import fields
 
 pytestmark = pytest.mark.django_db
 
 FULL = {
-    "cramps": 2, "worst_pain": 7, "minutes_awake": 20, "sleep_quality": 2, "soreness": 1,
+    "cramps": 2,
+    "worst_pain": 7,
+    "minutes_awake": 20,
+    "sleep_quality": 2,
+    "soreness": 1,
     "factors": {"stretched": False, "fluid_glasses": 6, "hours_on_feet": 8.5, "late_dinner": True},
-    "medicines_taken": ["Ramipril", "Atorvastatin"], "note": "bad night",
+    "medicines_taken": ["Ramipril", "Atorvastatin"],
+    "note": "bad night",
 }
 
 
 @pytest.fixture
 def late_dinner(owner):
-    return CustomFactor.objects.create(user=owner, name="late_dinner", label="Late dinner?", kind="yes_no")
+    return CustomFactor.objects.create(
+        user=owner, name="late_dinner", label="Late dinner?", kind="yes_no"
+    )
 
 
 def test_put_stores_every_answer_and_get_returns_it(api, late_dinner):
@@ -33,7 +39,9 @@ def test_put_stores_every_answer_and_get_returns_it(api, late_dinner):
     assert got == put.json()
     for name, value in FULL.items():
         assert got[name] == value
-    assert got["night"] == "2026-11-23" and got["episodes_logged"] == 0 and got["reported_cramps"] == 2
+    assert (
+        got["night"] == "2026-11-23" and got["episodes_logged"] == 0 and got["reported_cramps"] == 2
+    )
 
 
 def test_put_is_idempotent_and_replaces_the_whole_night(api, owner, late_dinner):
@@ -87,7 +95,12 @@ def test_the_list_pages_and_filters_by_night(api, owner):
         services.save_night(owner, date(2026, 11, day), reported_cramps=day % 3)
     listed = api.get("/nights?from=2026-11-03&to=2026-11-08&limit=4&offset=1").json()
     assert listed["count"] == 6 and listed["limit"] == 4 and listed["offset"] == 1
-    assert [n["night"] for n in listed["items"]] == ["2026-11-04", "2026-11-05", "2026-11-06", "2026-11-07"]
+    assert [n["night"] for n in listed["items"]] == [
+        "2026-11-04",
+        "2026-11-05",
+        "2026-11-06",
+        "2026-11-07",
+    ]
 
 
 def test_an_empty_bound_means_no_bound(api, owner):
@@ -98,36 +111,70 @@ def test_an_empty_bound_means_no_bound(api, owner):
 
 def test_unknown_and_wrongly_typed_factors_are_named(api, late_dinner):
     """Each bad factor is reported under factors.NAME."""
-    response = api.put("/nights/2026-11-23", {"factors": {
-        "stretched": 1, "fluid_glasses": True, "alcohol_units": -1, "hours_on_feet": 1e9,
-        "late_dinner": "yes", "nonsense": 1,
-    }})
+    response = api.put(
+        "/nights/2026-11-23",
+        {
+            "factors": {
+                "stretched": 1,
+                "fluid_glasses": True,
+                "alcohol_units": -1,
+                "hours_on_feet": 1e9,
+                "late_dinner": "yes",
+                "nonsense": 1,
+            }
+        },
+    )
     assert response.status_code == 422
     assert fields(response) == {
-        "factors.stretched", "factors.fluid_glasses", "factors.alcohol_units", "factors.hours_on_feet",
-        "factors.late_dinner", "factors.nonsense",
+        "factors.stretched",
+        "factors.fluid_glasses",
+        "factors.alcohol_units",
+        "factors.hours_on_feet",
+        "factors.late_dinner",
+        "factors.nonsense",
     }
 
 
 def test_bad_values_are_each_named_and_nothing_is_stored(api, owner):
     """Out-of-range and wrongly typed fields get one message each; the night stays missing."""
-    response = api.put("/nights/2026-11-23", {
-        "cramps": 201, "worst_pain": "7", "minutes_awake": 2.5, "sleep_quality": 0, "soreness": None,
-        "medicines_taken": ["a;b", " padded"], "note": "x" * 2001, "reported_cramps": 3,
-    })
+    response = api.put(
+        "/nights/2026-11-23",
+        {
+            "cramps": 201,
+            "worst_pain": "7",
+            "minutes_awake": 2.5,
+            "sleep_quality": 0,
+            "soreness": None,
+            "medicines_taken": ["a;b", " padded"],
+            "note": "x" * 2001,
+            "reported_cramps": 3,
+        },
+    )
     assert response.status_code == 422
     assert fields(response) == {
-        "cramps", "worst_pain", "minutes_awake", "sleep_quality", "medicines_taken.0",
-        "medicines_taken.1", "note", "reported_cramps",
+        "cramps",
+        "worst_pain",
+        "minutes_awake",
+        "sleep_quality",
+        "medicines_taken.0",
+        "medicines_taken.1",
+        "note",
+        "reported_cramps",
     }
     assert all(item["message"] for item in response.json()["detail"])
     assert not Night.objects.filter(user=owner).exists()
 
 
-@pytest.mark.parametrize("night", ["2026-13-01", "2026-02-30", "yesterday", "20261125", "1700000000", "0000-01-01"])
+@pytest.mark.parametrize(
+    "night", ["2026-13-01", "2026-02-30", "yesterday", "20261125", "1700000000", "0000-01-01"]
+)
 def test_a_bad_date_in_the_path_is_a_422_naming_night(api, night):
     """Every malformed night is answered 422, never 500."""
-    for response in (api.get(f"/nights/{night}"), api.put(f"/nights/{night}", {}), api.delete(f"/nights/{night}")):
+    for response in (
+        api.get(f"/nights/{night}"),
+        api.put(f"/nights/{night}", {}),
+        api.delete(f"/nights/{night}"),
+    ):
         assert response.status_code == 422 and fields(response) == {"night"}
 
 

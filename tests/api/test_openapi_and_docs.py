@@ -31,7 +31,11 @@ def test_every_error_answer_has_the_one_error_shape(client):
             for status, answer in op["responses"].items():
                 if int(status) >= 400:
                     schema = answer["content"]["application/json"]["schema"]
-                    assert schema == {"$ref": "#/components/schemas/ErrorOut"}, (method, path, status)
+                    assert schema == {"$ref": "#/components/schemas/ErrorOut"}, (
+                        method,
+                        path,
+                        status,
+                    )
 
 
 @pytest.mark.django_db
@@ -42,7 +46,9 @@ def test_every_operation_and_field_is_in_docs_api_md(client):
     for path, operations in doc["paths"].items():
         short = path.removeprefix("/api/v1")
         for method in operations:
-            assert f"{method.upper()} {short}" in docs, f"{method.upper()} {short} is not documented"
+            assert f"{method.upper()} {short}" in docs, (
+                f"{method.upper()} {short} is not documented"
+            )
     for name in ("NightIn", "EpisodeIn", "FactorIn", "MedicineIn"):
         for field in doc["components"]["schemas"][name]["properties"]:
             assert f"`{field}`" in docs, f"{name}.{field} is not documented"
@@ -56,8 +62,10 @@ def test_docs_api_md_has_a_curl_example_for_each_kind_of_call():
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif("ninja" not in settings.INSTALLED_APPS,
-                    reason="needs 'ninja' in INSTALLED_APPS; without it ninja loads Swagger UI from a CDN")
+@pytest.mark.skipif(
+    "ninja" not in settings.INSTALLED_APPS,
+    reason="needs 'ninja' in INSTALLED_APPS; without it ninja loads Swagger UI from a CDN",
+)
 def test_the_interactive_docs_load_nothing_from_another_site(client):
     """/api/v1/docs uses the Swagger UI files shipped with django-ninja (our CSP allows no CDN)."""
     response = client.get("/api/v1/docs")

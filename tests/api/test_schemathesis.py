@@ -19,12 +19,19 @@ from schemathesis.specs.openapi.checks import (
 from crampwise.wsgi import application
 
 # Bounded so that the whole run stays well under a minute on two shared cores.
-CONFIG = SchemathesisConfig.from_dict({
-    "seed": 20261126,
-    "generation": {"mode": "all", "max-examples": 15},
-})
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_headers_conformance, response_schema_conformance]
+CONFIG = SchemathesisConfig.from_dict(
+    {
+        "seed": 20261126,
+        "generation": {"mode": "all", "max-examples": 15},
+    }
+)
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
 
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application, config=CONFIG)
@@ -53,14 +60,24 @@ def owner_diary(owner):
     CustomFactor.objects.create(user=owner, name="late_dinner", label="Late dinner?", kind="yes_no")
     Medicine.objects.create(user=owner, name="Ramipril", dose="5 mg", started=date(2025, 1, 1))
     services.log_episode(owner, started_at=datetime(2026, 11, 20, 3, 0, tzinfo=UTC))
-    services.save_night(owner, date(2026, 11, 19), reported_cramps=2, worst_pain=6, factors={
-        "stretched": True, "fluid_glasses": 6, "hours_on_feet": 2.5, "late_dinner": False},
-        medicines_taken=["Ramipril"], note="tired")
+    services.save_night(
+        owner,
+        date(2026, 11, 19),
+        reported_cramps=2,
+        worst_pain=6,
+        factors={"stretched": True, "fluid_glasses": 6, "hours_on_feet": 2.5, "late_dinner": False},
+        medicines_taken=["Ramipril"],
+        note="tired",
+    )
 
 
 @schema.parametrize()
-@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @pytest.mark.django_db
-def test_every_operation_answers_as_documented(case, owner_headers, owner_diary, wsgi_calls_in_the_test_transaction):
+def test_every_operation_answers_as_documented(
+    case, owner_headers, owner_diary, wsgi_calls_in_the_test_transaction
+):
     """Generated requests, valid and invalid, get documented answers and never a 5xx."""
     case.call_and_validate(headers=owner_headers, checks=CHECKS)

@@ -10,8 +10,7 @@ from click.testing import CliRunner
 from crampwise.api.models import AccessToken
 from crampwise.api.tokens import hash_token
 from crampwise.cli import main
-
-from .conftest import bearer
+from tests.api.conftest import bearer
 
 pytestmark = pytest.mark.django_db
 
@@ -23,12 +22,22 @@ def runner():
 
 def test_create_prints_the_token_alone_on_its_last_line(runner, owner, client):
     """The last line is the token, and it works as a read-write token."""
-    result = runner.invoke(main, ["token", "create", "--username", "alice", "--name", "backup", "--scope", "read-write"])
+    result = runner.invoke(
+        main,
+        ["token", "create", "--username", "alice", "--name", "backup", "--scope", "read-write"],
+    )
     assert result.exit_code == 0, result.output
     secret = result.output.strip().splitlines()[-1]
     assert AccessToken.objects.get(token_hash=hash_token(secret)).name == "backup"
-    assert client.put("/api/v1/nights/2026-11-20", {"cramps": 1}, content_type="application/json",
-                      headers=bearer(secret)).status_code == 200
+    assert (
+        client.put(
+            "/api/v1/nights/2026-11-20",
+            {"cramps": 1},
+            content_type="application/json",
+            headers=bearer(secret),
+        ).status_code
+        == 200
+    )
 
 
 def test_tokens_are_read_only_unless_asked(runner, owner):

@@ -9,8 +9,7 @@ from django.urls import reverse
 
 from crampwise.api.models import AccessToken
 from crampwise.api.tokens import create_token, hash_token
-
-from .conftest import bearer
+from tests.api.conftest import bearer
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.api.site_urls")]
 
@@ -27,13 +26,26 @@ def test_anonymous_visitors_are_sent_to_log_in(client):
 
 def test_a_new_token_is_shown_once_and_works(client, owner_client, owner):
     """After POST the token is on the page; it reaches the API; the next visit shows only its start."""
-    response = owner_client.post(reverse("api_tokens"), {"name": "phone app", "scope": "read-write"})
+    response = owner_client.post(
+        reverse("api_tokens"), {"name": "phone app", "scope": "read-write"}
+    )
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     secret = made_secret(response.content.decode())
     stored = AccessToken.objects.get(user=owner)
-    assert stored.token_hash == hash_token(secret) and stored.scope == "read-write" and stored.name == "phone app"
-    assert client.put("/api/v1/nights/2026-11-20", {"cramps": 0}, content_type="application/json",
-                      headers=bearer(secret)).status_code == 200
+    assert (
+        stored.token_hash == hash_token(secret)
+        and stored.scope == "read-write"
+        and stored.name == "phone app"
+    )
+    assert (
+        client.put(
+            "/api/v1/nights/2026-11-20",
+            {"cramps": 0},
+            content_type="application/json",
+            headers=bearer(secret),
+        ).status_code
+        == 200
+    )
     later = owner_client.get(reverse("api_tokens")).content.decode()
     assert secret not in later and stored.prefix in later and "phone app" in later
 

@@ -6,7 +6,9 @@ import os
 
 import pytest
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+os.environ.setdefault(
+    "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
+)  # Playwright's sync API runs an event loop
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
@@ -19,7 +21,9 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB", timezone_id="Europe/London")
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="en-GB", timezone_id="Europe/London"
+    )
     context.set_default_timeout(15_000)
     page = context.new_page()
     yield page
@@ -28,7 +32,7 @@ def page(browser):
 
 @pytest.fixture(scope="session")
 def axe():
-    from axe_playwright_python.sync_playwright import Axe  # noqa: PLC0415
+    from axe_playwright_python.sync_playwright import Axe
 
     return Axe()
 
@@ -42,9 +46,7 @@ def check_a11y(axe):
         page.wait_for_load_state("load")
         result = axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
         violations = result.response["violations"]
-        details = [
-            f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in violations
-        ]
+        details = [f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in violations]
         assert not violations, f"axe found problems on {label or page.url}: {details}"
 
     return run
@@ -60,7 +62,9 @@ def check_reflow():
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 321, f"{page.url} scrolls sideways at 320 px ({width} px wide)"
         page.evaluate("document.documentElement.style.fontSize = '200%'")
-        page.set_viewport_size({"width": 640, "height": 700})  # 320 px of layout at 200% zoom-equivalent text
+        page.set_viewport_size(
+            {"width": 640, "height": 700}
+        )  # 320 px of layout at 200% zoom-equivalent text
         width = page.evaluate("document.documentElement.scrollWidth")
         page.evaluate("document.documentElement.style.fontSize = ''")
         page.set_viewport_size(original)

@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "a long night of cramps 2026"
 
 
-def test_sign_up_log_a_cramp_check_in_and_export(live_server, page, check_a11y, check_reflow, tmp_path):
+def test_sign_up_log_a_cramp_check_in_and_export(
+    live_server, page, check_a11y, check_reflow, tmp_path
+):
     """Sign up, set the profile, log a cramp in night mode, finish it, check in, see history, export."""
     url = live_server.url
     page.goto(url + "/")
@@ -102,7 +104,7 @@ def test_sign_up_log_a_cramp_check_in_and_export(live_server, page, check_a11y, 
 
 def test_the_keyboard_alone_can_log_a_cramp(live_server, page, django_user_model):
     """Skip link, Tab to “Cramp now”, Enter: the cramp is stored."""
-    from tests.conftest import PASSWORD as pw  # noqa: PLC0415
+    from tests.conftest import PASSWORD as pw
     from tests.conftest import make_user
 
     make_user(django_user_model, "kb")

@@ -11,8 +11,8 @@ from django.test import Client
 from django.utils import timezone
 
 from crampwise.diary import services
-from crampwise.guidance.assessment import assess
-from crampwise.guidance.inputs import SYMPTOMS
+from crampwise.guidance.core.assessment import assess
+from crampwise.guidance.core.inputs import SYMPTOMS
 from crampwise.guidance.models import Assessment, EveningChecklist
 from tests.conftest import make_user
 

@@ -11,9 +11,13 @@ from tests.conftest import PASSWORD
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_the_dashboard_is_accessible_with_a_year_of_nights(live_server, page, check_a11y, check_reflow):
+def test_the_dashboard_is_accessible_with_a_year_of_nights(
+    live_server, page, check_a11y, check_reflow
+):
     """A year of demo nights: every chart image has alt text, the tables open, axe finds nothing."""
-    CliRunner().invoke(main, ["demo", "--username", "yr", "--password", PASSWORD, "--nights", "365"])
+    CliRunner().invoke(
+        main, ["demo", "--username", "yr", "--password", PASSWORD, "--nights", "365"]
+    )
     page.goto(live_server.url + "/accounts/login/")
     page.locator("#id_login").fill("yr")
     page.locator("#id_password").fill(PASSWORD)
@@ -26,7 +30,9 @@ def test_the_dashboard_is_accessible_with_a_year_of_nights(live_server, page, ch
     assert images.count() == 3
     for i in range(3):
         assert images.nth(i).get_attribute("alt")
-        assert page.evaluate("(img) => img.complete && img.naturalWidth > 0", images.nth(i).element_handle())
+        assert page.evaluate(
+            "(img) => img.complete && img.naturalWidth > 0", images.nth(i).element_handle()
+        )
     page.get_by_text("Show the numbers as a table").first.click()
     assert page.locator("table").first.is_visible()
     check_a11y(page, "insights")

@@ -37,7 +37,9 @@ def waiting(page) -> str:
     return page.locator("#outbox-status").inner_text()
 
 
-def test_two_cramps_and_a_checkin_made_offline_are_stored_once(live_server, page, django_user_model, check_a11y):
+def test_two_cramps_and_a_checkin_made_offline_are_stored_once(
+    live_server, page, django_user_model, check_a11y
+):
     """Offline: two taps and a check-in wait; online again: each is stored exactly once."""
     make_user(django_user_model, "offline")
     url = live_server.url
@@ -73,7 +75,9 @@ def test_two_cramps_and_a_checkin_made_offline_are_stored_once(live_server, page
     assert Night.objects.filter(checked_in_at__isnull=False).count() == 1
 
 
-def test_a_logged_out_phone_keeps_its_queue_until_the_next_login(live_server, page, django_user_model):
+def test_a_logged_out_phone_keeps_its_queue_until_the_next_login(
+    live_server, page, django_user_model
+):
     """The session ends while entries wait: nothing is lost, and they go after logging in again."""
     make_user(django_user_model, "expired")
     url = live_server.url

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 
-from crampwise.diary.records import NightRecord
+from crampwise.diary.core.records import NightRecord
 from crampwise.diary.services import import_records
 from crampwise.trials.models import Adherence, Trial
 from crampwise.trials.services.lifecycle import create_trial
@@ -45,7 +45,9 @@ def assert_large_targets(page, selector: str) -> None:
 def test_walk_the_wizard_and_start_a_trial(live_server, page, check_a11y, check_reflow, person):
     """Choose stretching, read safety and length, check the length, start, and see tonight's plan."""
     tonight = plan_night(person)
-    import_records(person, [NightRecord(night=tonight - timedelta(days=d), cramps=1) for d in range(1, 29)], [])
+    import_records(
+        person, [NightRecord(night=tonight - timedelta(days=d), cramps=1) for d in range(1, 29)], []
+    )
     log_in(page, live_server, person)
     url = live_server.url
 
@@ -66,7 +68,9 @@ def test_walk_the_wizard_and_start_a_trial(live_server, page, check_a11y, check_
     assert page.get_by_text("about 7 a week").is_visible()
     assert page.get_by_text("28 weeks gives a 4 in 5 chance").is_visible()
     assert_large_targets(page, ".choice span")
-    page.locator("fieldset:has-text('What cut in cramps do you hope for?') label:has-text('70% fewer')").click()
+    page.locator(
+        "fieldset:has-text('What cut in cramps do you hope for?') label:has-text('70% fewer')"
+    ).click()
     page.get_by_label("How many pairs of periods?").fill("6")
     page.get_by_role("button", name="Check the length").click()
     page.get_by_text("With the length you chose, 12 weeks").wait_for()
@@ -85,7 +89,9 @@ def test_walk_the_wizard_and_start_a_trial(live_server, page, check_a11y, check_
     assert page.get_by_text(str(trial.seed)).is_visible()
 
 
-def test_the_answer_of_a_finished_trial_and_its_report(live_server, page, check_a11y, check_reflow, person):
+def test_the_answer_of_a_finished_trial_and_its_report(
+    live_server, page, check_a11y, check_reflow, person
+):
     """A finished trial where stretching halved cramps: answer, chart, looks and the CENT report pass axe."""
     trial = finished_trial(person)
     simulate_diary(person, trial)

@@ -30,18 +30,41 @@ def alice_diary(owner):
         night = end - timedelta(days=i)
         if i in (3, 4, 10):
             continue  # missing nights: never zero
-        nights.append(Night(user=owner, night=night, reported_cramps=i % 3, worst_pain=5 if i % 3 else None,
-                            minutes_awake=10 * (i % 3), sleep_quality=3, soreness=i % 2, checked_in_at=timezone.now(),
-                            note="left calf woke me" if i == 1 else ""))
+        nights.append(
+            Night(
+                user=owner,
+                night=night,
+                reported_cramps=i % 3,
+                worst_pain=5 if i % 3 else None,
+                minutes_awake=10 * (i % 3),
+                sleep_quality=3,
+                soreness=i % 2,
+                checked_in_at=timezone.now(),
+                note="left calf woke me" if i == 1 else "",
+            )
+        )
     Night.objects.bulk_create(nights)
     zone = owner.profile.zone
     for i, muscle in ((1, "calf"), (2, "foot")):
-        started = datetime.combine(end - timedelta(days=i) + timedelta(days=1), time(3, 0), zone).astimezone(UTC)
-        Episode.objects.create(user=owner, night=end - timedelta(days=i), started_at=started,
-                               ended_at=started + timedelta(minutes=4), muscle=muscle, side="left", pain=6,
-                               reliefs=["stretch"])
-    Medicine.objects.create(user=owner, name="Atorvastatin 20 mg", started=end - timedelta(days=400))
-    Medicine.objects.create(user=owner, name="Magnesium", started=end - timedelta(days=20), purpose="cramps_preventive")
+        started = datetime.combine(
+            end - timedelta(days=i) + timedelta(days=1), time(3, 0), zone
+        ).astimezone(UTC)
+        Episode.objects.create(
+            user=owner,
+            night=end - timedelta(days=i),
+            started_at=started,
+            ended_at=started + timedelta(minutes=4),
+            muscle=muscle,
+            side="left",
+            pain=6,
+            reliefs=["stretch"],
+        )
+    Medicine.objects.create(
+        user=owner, name="Atorvastatin 20 mg", started=end - timedelta(days=400)
+    )
+    Medicine.objects.create(
+        user=owner, name="Magnesium", started=end - timedelta(days=20), purpose="cramps_preventive"
+    )
     return owner
 
 
@@ -59,7 +82,9 @@ def grant(alice_diary, clinician):
 @pytest.fixture
 def revoked_grant(alice_diary, other_clinician):
     """dr_dan could see Alice's report once; Alice withdrew it."""
-    return Grant.objects.create(patient=alice_diary, clinician=other_clinician, revoked_at=timezone.now())
+    return Grant.objects.create(
+        patient=alice_diary, clinician=other_clinician, revoked_at=timezone.now()
+    )
 
 
 @pytest.fixture

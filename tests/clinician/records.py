@@ -6,15 +6,17 @@ from datetime import date, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from crampwise.diary.demo import demo_medicines, generate
-from crampwise.diary.records import EpisodeRecord, MedicineRecord, NightRecord
+from crampwise.diary.core.demo import demo_medicines, generate
+from crampwise.diary.core.records import EpisodeRecord, MedicineRecord, NightRecord
 
 END = date(2026, 11, 20)
 ZONE = ZoneInfo("Europe/London")
 
 
 @cache
-def demo_year(seed: int = 1, nights: int = 365) -> tuple[tuple[NightRecord, ...], tuple[EpisodeRecord, ...], tuple[MedicineRecord, ...]]:
+def demo_year(
+    seed: int = 1, nights: int = 365
+) -> tuple[tuple[NightRecord, ...], tuple[EpisodeRecord, ...], tuple[MedicineRecord, ...]]:
     items = list(generate(nights, END, seed, ZONE))
     episodes = tuple(
         EpisodeRecord(
@@ -30,4 +32,8 @@ def demo_year(seed: int = 1, nights: int = 365) -> tuple[tuple[NightRecord, ...]
         for item in items
         for e in item.episodes
     )
-    return tuple(i.record for i in items), episodes, tuple(demo_medicines(END - timedelta(days=nights - 1)))
+    return (
+        tuple(i.record for i in items),
+        episodes,
+        tuple(demo_medicines(END - timedelta(days=nights - 1))),
+    )

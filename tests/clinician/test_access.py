@@ -17,8 +17,14 @@ pytestmark = pytest.mark.django_db
 VISITORS = ["owner", "other_patient", "clinician", "other_clinician", "anonymous"]
 LINK_ROUTES = ["shared_report", "shared_report_pdf", "shared_fhir"]
 GRANT_ROUTES = ["clinician_report", "clinician_report_pdf", "clinician_fhir"]
-WHAT = {"shared_report": "page", "shared_report_pdf": "pdf", "shared_fhir": "fhir",
-        "clinician_report": "page", "clinician_report_pdf": "pdf", "clinician_fhir": "fhir"}
+WHAT = {
+    "shared_report": "page",
+    "shared_report_pdf": "pdf",
+    "shared_fhir": "fhir",
+    "clinician_report": "page",
+    "clinician_report_pdf": "pdf",
+    "clinician_fhir": "fhir",
+}
 
 
 def visit_as(client, request, who):
@@ -33,7 +39,9 @@ def audit_rows(patient):
 
 @pytest.mark.parametrize("route", LINK_ROUTES)
 @pytest.mark.parametrize("who", VISITORS)
-def test_a_working_link_opens_for_anyone_and_audits_everyone_but_the_owner(client, request, link, route, who):
+def test_a_working_link_opens_for_anyone_and_audits_everyone_but_the_owner(
+    client, request, link, route, who
+):
     """200 for every visitor; one audit row per view unless the owner looks at her own link."""
     made, token = link
     response = visit_as(client, request, who).get(reverse(route, args=[token]))
@@ -45,7 +53,12 @@ def test_a_working_link_opens_for_anyone_and_audits_everyone_but_the_owner(clien
     else:
         assert len(rows) == 1
         row = rows[0]
-        assert (row.via, row.what, row.share_link_id, row.actor_label) == ("share_link", WHAT[route], made.pk, "Dr Smith")
+        assert (row.via, row.what, row.share_link_id, row.actor_label) == (
+            "share_link",
+            WHAT[route],
+            made.pk,
+            "Dr Smith",
+        )
         assert row.actor_id == (None if who == "anonymous" else request.getfixturevalue(who).pk)
         assert row.ip == "127.0.0.1"
 
@@ -53,7 +66,9 @@ def test_a_working_link_opens_for_anyone_and_audits_everyone_but_the_owner(clien
 @pytest.mark.parametrize("state", ["expired_link", "revoked_link"])
 @pytest.mark.parametrize("route", LINK_ROUTES)
 @pytest.mark.parametrize("who", ["owner", "clinician", "anonymous"])
-def test_an_expired_or_withdrawn_link_is_404_for_everyone_and_audits_nothing(client, request, state, route, who):
+def test_an_expired_or_withdrawn_link_is_404_for_everyone_and_audits_nothing(
+    client, request, state, route, who
+):
     """The same 'not available' answer as for a link that never existed."""
     made, token = request.getfixturevalue(state)
     response = visit_as(client, request, who).get(reverse(route, args=[token]))
@@ -71,10 +86,19 @@ def test_a_made_up_or_overlong_token_is_404(client, route, alice_diary):
 
 
 @pytest.mark.parametrize("route", GRANT_ROUTES)
-@pytest.mark.parametrize("who,expected", [
-    ("clinician", 200), ("other_clinician", 404), ("owner", 404), ("other_patient", 404), ("anonymous", 302),
-])
-def test_only_the_granted_clinician_opens_the_patients_report(client, request, grant, route, who, expected):
+@pytest.mark.parametrize(
+    "who,expected",
+    [
+        ("clinician", 200),
+        ("other_clinician", 404),
+        ("owner", 404),
+        ("other_patient", 404),
+        ("anonymous", 302),
+    ],
+)
+def test_only_the_granted_clinician_opens_the_patients_report(
+    client, request, grant, route, who, expected
+):
     """A clinician without a grant, and patients, get 404; anonymous visitors log in first."""
     response = visit_as(client, request, who).get(reverse(route, args=[grant.pk]))
     assert response.status_code == expected
@@ -83,13 +107,16 @@ def test_only_the_granted_clinician_opens_the_patients_report(client, request, g
     rows = audit_rows(grant.patient)
     if who == "clinician":
         assert [(r.via, r.what, r.actor_id, r.actor_label) for r in rows] == [
-            ("clinician", WHAT[route], grant.clinician_id, "dr_carol")]
+            ("clinician", WHAT[route], grant.clinician_id, "dr_carol")
+        ]
     else:
         assert rows == []
 
 
 @pytest.mark.parametrize("route", GRANT_ROUTES)
-def test_a_withdrawn_grant_closes_the_report_at_once(client, grant, revoked_grant, other_clinician, route):
+def test_a_withdrawn_grant_closes_the_report_at_once(
+    client, grant, revoked_grant, other_clinician, route
+):
     """dr_dan's withdrawn grant is 404, even though its id is real."""
     client.force_login(other_clinician)
     assert client.get(reverse(route, args=[revoked_grant.pk])).status_code == 404
@@ -107,7 +134,9 @@ def test_withdrawing_a_grant_stops_the_next_view(client, grant, clinician):
 
 @pytest.mark.parametrize("route", ["report", "report_pdf"])
 @pytest.mark.parametrize("who", ["owner", "other_patient", "clinician"])
-def test_the_own_report_always_shows_the_visitors_own_diary_and_is_not_audited(client, request, alice_diary, route, who):
+def test_the_own_report_always_shows_the_visitors_own_diary_and_is_not_audited(
+    client, request, alice_diary, route, who
+):
     """/report/ is scoped to the logged-in person; nobody reaches Alice's nights through it."""
     visitor = request.getfixturevalue(who)
     response = visit_as(client, request, who).get(reverse(route))
@@ -132,7 +161,9 @@ def test_the_clinician_list_is_for_clinicians_only(client, request, who):
     assert visit_as(client, request, who).get(reverse("clinician_home")).status_code == 403
 
 
-def test_the_clinician_list_shows_granted_patients_only_and_audits_each(client, grant, revoked_grant, clinician, other_clinician, other_patient):
+def test_the_clinician_list_shows_granted_patients_only_and_audits_each(
+    client, grant, revoked_grant, clinician, other_clinician, other_patient
+):
     """dr_carol sees Alice with her key numbers (one audit row); dr_dan sees nobody."""
     client.force_login(clinician)
     html = client.get(reverse("clinician_home")).content.decode()
@@ -156,12 +187,16 @@ def test_nobody_else_can_withdraw_alices_link_or_grant(client, request, link, gr
     assert Grant.objects.get(pk=grant.pk).revoked_at is None
 
 
-def test_the_sharing_page_lists_only_the_visitors_own_links_grants_and_audit(client, link, grant, other_patient):
+def test_the_sharing_page_lists_only_the_visitors_own_links_grants_and_audit(
+    client, link, grant, other_patient
+):
     """Bob's sharing page shows none of Alice's."""
     client.force_login(other_patient)
     html = client.get(reverse("sharing")).content.decode()
     assert "Dr Smith" not in html and "dr_carol" not in html
-    assert "You have not made a link yet." in html and "Nobody else has looked at your diary." in html
+    assert (
+        "You have not made a link yet." in html and "Nobody else has looked at your diary." in html
+    )
 
 
 def test_the_fhir_file_is_a_bundle_of_the_links_patient(client, link):

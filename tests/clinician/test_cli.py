@@ -22,13 +22,19 @@ def runner():
 def test_report_writes_one_pdf_and_audits_it_as_a_command_line_view(runner, tmp_path, alice_diary):
     """A PDF file, and one audit row via the command line."""
     out = tmp_path / "alice.pdf"
-    result = runner.invoke(main, ["report", "--username", "alice", "--paper", "us-letter", "--out", str(out)])
+    result = runner.invoke(
+        main, ["report", "--username", "alice", "--paper", "us-letter", "--out", str(out)]
+    )
     assert result.exit_code == 0, result.output
     assert out.read_bytes().startswith(b"%PDF-")
-    assert [(e.via, e.what) for e in AccessEvent.objects.filter(patient=alice_diary)] == [("command_line", "pdf")]
+    assert [(e.via, e.what) for e in AccessEvent.objects.filter(patient=alice_diary)] == [
+        ("command_line", "pdf")
+    ]
 
 
-def test_report_for_all_patients_skips_clinicians_and_empty_diaries(runner, tmp_path, alice_diary, other_patient, clinician):
+def test_report_for_all_patients_skips_clinicians_and_empty_diaries(
+    runner, tmp_path, alice_diary, other_patient, clinician
+):
     """One PDF per patient with a night, a progress bar on standard error."""
     result = runner.invoke(main, ["report", "--all-patients", "--out-dir", str(tmp_path / "pdfs")])
     assert result.exit_code == 0, result.output
@@ -36,18 +42,26 @@ def test_report_for_all_patients_skips_clinicians_and_empty_diaries(runner, tmp_
     assert "Writing reports" in result.output and "wrote 1 reports" in result.output
 
 
-@pytest.mark.parametrize("args", [
-    [], ["--username", "alice"], ["--all-patients"], ["--username", "alice", "--all-patients", "--out", "x.pdf"],
-    ["--username", "alice", "--out", "x.pdf", "--from", "2026-02-01", "--to", "2026-01-01"],
-    ["--username", "alice", "--out", "x.pdf", "--from", "yesterday"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["--username", "alice"],
+        ["--all-patients"],
+        ["--username", "alice", "--all-patients", "--out", "x.pdf"],
+        ["--username", "alice", "--out", "x.pdf", "--from", "2026-02-01", "--to", "2026-01-01"],
+        ["--username", "alice", "--out", "x.pdf", "--from", "yesterday"],
+    ],
+)
 def test_report_refuses_incomplete_or_contradictory_options(runner, alice_diary, args):
     """A usage error, and no file."""
     result = runner.invoke(main, ["report", *args])
     assert result.exit_code == 2, result.output
 
 
-def test_share_create_prints_a_working_url_on_the_site_and_stores_only_its_hash(runner, client, alice_diary):
+def test_share_create_prints_a_working_url_on_the_site_and_stores_only_its_hash(
+    runner, client, alice_diary
+):
     """The URL uses SITE_URL; its token opens the report; the database has the hash only."""
     result = runner.invoke(main, ["share", "create", "--username", "alice", "--days", "7"])
     assert result.exit_code == 0, result.output
@@ -76,6 +90,11 @@ def test_audit_prints_the_trail_as_json(runner, client, link, alice_diary):
     rows = json.loads(result.output)
     assert len(rows) == 1
     assert {k: rows[0][k] for k in ("via", "what", "who", "ip", "user_agent")} == {
-        "via": "share_link", "what": "page", "who": "Dr Smith", "ip": "127.0.0.1", "user_agent": "Curl/8"}
+        "via": "share_link",
+        "what": "page",
+        "who": "Dr Smith",
+        "ip": "127.0.0.1",
+        "user_agent": "Curl/8",
+    }
     plain = runner.invoke(main, ["audit", "--username", "alice"])
     assert "share_link" in plain.output and token not in plain.output

@@ -13,7 +13,9 @@ from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+os.environ.setdefault(
+    "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
+)  # Playwright's sync API runs an event loop
 CHROMIUM = os.environ.get("CRAMPWISE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
@@ -25,10 +27,12 @@ def chromium(browser):
 
 
 def check(page, label: str) -> None:
-    from axe_playwright_python.sync_playwright import Axe  # noqa: PLC0415
+    from axe_playwright_python.sync_playwright import Axe
 
     result = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
-    problems = [f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in result.response["violations"]]
+    problems = [
+        f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in result.response["violations"]
+    ]
     assert not problems, f"axe found problems on {label}: {problems}"
     page.set_viewport_size({"width": 320, "height": 700})
     width = page.evaluate("document.documentElement.scrollWidth")
@@ -48,7 +52,9 @@ def log_in(page, url, username):
     page.wait_for_url(url + "/")
 
 
-def test_patient_shares_and_clinician_reads_in_a_real_browser(live_server, chromium, alice_diary, clinician):
+def test_patient_shares_and_clinician_reads_in_a_real_browser(
+    live_server, chromium, alice_diary, clinician
+):
     """Report, sharing (link, grant, audit), the shared page and the clinician's pages pass axe."""
     url = live_server.url
     context = chromium.new_context(viewport={"width": 1024, "height": 800}, locale="en-GB")
@@ -56,7 +62,11 @@ def test_patient_shares_and_clinician_reads_in_a_real_browser(live_server, chrom
     log_in(page, url, "alice")
     page.goto(url + "/report/")
     page.get_by_role("heading", name="How often").wait_for()
-    assert page.get_by_role("img").first.get_attribute("alt").startswith("Bar chart of cramps per week")
+    assert (
+        page.get_by_role("img")
+        .first.get_attribute("alt")
+        .startswith("Bar chart of cramps per week")
+    )
     check(page, "report")
 
     page.goto(url + "/sharing/")

@@ -9,10 +9,10 @@ CODE = """
 import sys
 from datetime import timedelta
 from tests.clinician.records import END, demo_year
-from crampwise.clinician.feature_inputs import medicine_changes, medicine_links
+from crampwise.clinician.core.feature_inputs import medicine_changes, medicine_links
 from crampwise.insights import summarize
-from crampwise.clinician.report_content import build_report, default_range
-from crampwise.clinician.report_pdf import render_pdf
+from crampwise.clinician.core.report_content import build_report, default_range
+from crampwise.clinician.core.report_pdf import render_pdf
 nights, episodes, medicines = demo_year(nights=120)
 start, end = default_range(END)
 insights = summarize([n for n in nights if n.night >= start], [e for e in episodes if e.night >= start],
@@ -21,7 +21,7 @@ report = build_report(nights, episodes, medicines, start=start, end=end, today=E
                       medicine_links=medicine_links([m.name for m in medicines]),
                       medicine_changes=medicine_changes(list(nights), list(medicines), end))
 assert render_pdf(report).startswith(b"%PDF-")
-# crampwise.i18n peeks at django.conf to see whether Django is configured; nothing more may load.
+# crampwise.core.i18n peeks at django.conf to see whether Django is configured; nothing more may load.
 heavy = ("django.db", "django.apps", "django.http", "django.template", "django.urls")
 print(sorted(k for k in sys.modules if k.startswith(heavy)))
 """

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from crampwise.clinician.feature_inputs import medicine_links
-from crampwise.clinician.report_medicines import medicines_section
-from crampwise.diary.records import MedicineRecord
+from crampwise.clinician.core.feature_inputs import medicine_links
+from crampwise.clinician.core.report_medicines import medicines_section
+from crampwise.diary.core.records import MedicineRecord
 
 END = date(2026, 11, 30)
 

@@ -19,8 +19,16 @@ def test_the_report_page_answers_the_doctors_questions(owner_client, alice_diary
     html = response.content.decode()
     report = response.context["report"]
     headings = re.findall(r"<h2[^>]*>([^<]+)</h2>", html)
-    assert headings[:8] == ["How often", "Red flags and findings", "How bad", "Since when", "Where and when",
-                            "Medicines now", "What was tried, and what helped", "Personal trials"]
+    assert headings[:8] == [
+        "How often",
+        "Red flags and findings",
+        "How bad",
+        "Since when",
+        "Where and when",
+        "Medicines now",
+        "What was tried, and what helped",
+        "Personal trials",
+    ]
     assert report["often"]["sentence"] in html
     assert f'alt="{report["chart"]["alt"]}"' in html and 'src="data:image/svg+xml;base64,' in html
     assert html.count("<caption id=") >= 2 and 'scope="col"' in html and 'scope="row"' in html
@@ -33,12 +41,22 @@ def test_the_period_form_changes_the_nights_and_the_pdf_link_keeps_them(owner_cl
     """start/end in the query string set the range; the PDF link carries them."""
     end = last_night(alice_diary)
     start = end - timedelta(days=13)
-    response = owner_client.get(reverse("report"), {"start": start.isoformat(), "end": end.isoformat()})
+    response = owner_client.get(
+        reverse("report"), {"start": start.isoformat(), "end": end.isoformat()}
+    )
     assert response.context["report"]["range"]["nights"] == 14
-    assert f"start={start.isoformat()}&amp;end={end.isoformat()}&amp;paper=a4" in response.content.decode()
-    pdf = owner_client.get(reverse("report_pdf"), {"start": start.isoformat(), "end": end.isoformat(), "paper": "us-letter"})
+    assert (
+        f"start={start.isoformat()}&amp;end={end.isoformat()}&amp;paper=a4"
+        in response.content.decode()
+    )
+    pdf = owner_client.get(
+        reverse("report_pdf"),
+        {"start": start.isoformat(), "end": end.isoformat(), "paper": "us-letter"},
+    )
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF-")
-    assert b"/MediaBox [0 0 612 792]" in pdf.content or re.search(rb"/MediaBox\s*\[0 0 612 792\]", pdf.content)
+    assert b"/MediaBox [0 0 612 792]" in pdf.content or re.search(
+        rb"/MediaBox\s*\[0 0 612 792\]", pdf.content
+    )
 
 
 def test_a_backwards_or_too_long_period_is_refused_and_the_default_shown(owner_client, alice_diary):
@@ -68,7 +86,12 @@ def test_one_date_alone_is_completed_from_the_default_or_refused(owner_client, a
     """A first night alone runs to the last night; one after it falls back to the default."""
     end = last_night(alice_diary)
     start = end - timedelta(days=9)
-    assert owner_client.get(reverse("report"), {"start": start.isoformat()}).context["report"]["range"]["nights"] == 10
+    assert (
+        owner_client.get(reverse("report"), {"start": start.isoformat()}).context["report"][
+            "range"
+        ]["nights"]
+        == 10
+    )
     response = owner_client.get(reverse("report"), {"start": (end + timedelta(days=5)).isoformat()})
     assert response.status_code == 200 and response.context["report"]["range"]["nights"] == 84
     assert "The period ends before it starts." in response.content.decode()
@@ -76,53 +99,87 @@ def test_one_date_alone_is_completed_from_the_default_or_refused(owner_client, a
 
 def test_the_latest_symptom_check_reaches_the_report_most_severe_first(owner_client, alice_diary):
     """Flags of the newest saved assessment are listed, urgent before routine."""
-    from crampwise.guidance.models import Assessment  # noqa: PLC0415
+    from crampwise.guidance.models import Assessment
 
-    Assessment.objects.create(user=alice_diary, answers={}, evidence_version="t", result={"flags": [
-        {"id": "consider_neuropathy", "severity": "routine", "message": "Numbness may come from the nerves."},
-        {"id": "urgent_possible_dvt", "severity": "urgent", "message": "One leg is swollen, warm or red."},
-    ]})
+    Assessment.objects.create(
+        user=alice_diary,
+        answers={},
+        evidence_version="t",
+        result={
+            "flags": [
+                {
+                    "id": "consider_neuropathy",
+                    "severity": "routine",
+                    "message": "Numbness may come from the nerves.",
+                },
+                {
+                    "id": "urgent_possible_dvt",
+                    "severity": "urgent",
+                    "message": "One leg is swollen, warm or red.",
+                },
+            ]
+        },
+    )
     response = owner_client.get(reverse("report"))
     report = response.context["report"]
     assert "One leg is swollen, warm or red." in response.content.decode()
     ordered = report["findings"]["ordered"]
-    assert ordered[0]["message"] == "One leg is swollen, warm or red." and ordered[0]["label"] == "Urgent"
+    assert (
+        ordered[0]["message"] == "One leg is swollen, warm or red."
+        and ordered[0]["label"] == "Urgent"
+    )
     assert report["findings"]["assessment_available"] and report["key"]["urgent"] == 1
 
 
 def test_a_finished_personal_trial_appears_with_its_answer(owner_client, owner):
     """A stretching trial that ended last night: remedy, dates, rate ratio and probabilities."""
-    import numpy as np  # noqa: PLC0415
+    import numpy as np
 
-    from crampwise.diary.records import NightRecord  # noqa: PLC0415
-    from crampwise.diary.services import import_records  # noqa: PLC0415
-    from crampwise.trials.design import Arm, build_schedule  # noqa: PLC0415
-    from crampwise.trials.services.lifecycle import create_trial  # noqa: PLC0415
-    from crampwise.trials.services.tonight import last_night_over  # noqa: PLC0415
+    from crampwise.diary.core.records import NightRecord
+    from crampwise.diary.services import import_records
+    from crampwise.trials.core.design import Arm, build_schedule
+    from crampwise.trials.services.lifecycle import create_trial
+    from crampwise.trials.services.tonight import last_night_over
 
     start = last_night_over(owner) - timedelta(days=6 * 7 * 2 - 1)
-    trial = create_trial(owner, remedy_id="stretching", kind="stretching", start=start, pairs=6,
-                                period_nights=7, washout_nights=1, seed=20250303)
+    trial = create_trial(
+        owner,
+        remedy_id="stretching",
+        kind="stretching",
+        start=start,
+        pairs=6,
+        period_nights=7,
+        washout_nights=1,
+        seed=20250303,
+    )
     rng = np.random.default_rng(3)
-    import_records(owner, [
-        NightRecord(n.night, int(rng.poisson(0.6 if n.arm is Arm.TREATMENT else 1.2)))
-        for n in build_schedule(trial.design())
-    ], [])
+    import_records(
+        owner,
+        [
+            NightRecord(n.night, int(rng.poisson(0.6 if n.arm is Arm.TREATMENT else 1.2)))
+            for n in build_schedule(trial.design())
+        ],
+        [],
+    )
     response = owner_client.get(reverse("report"))
     report = response.context["report"]
     assert report["trials"]["available"] and len(report["trials"]["results"]) == 1
     result = report["trials"]["results"][0]
-    assert result["remedy"] and "rate ratio" in result["line"] and "likely to reduce cramps" in result["line"]
+    assert (
+        result["remedy"]
+        and "rate ratio" in result["line"]
+        and "likely to reduce cramps" in result["line"]
+    )
     assert result["line"] in response.content.decode().replace("&#x27;", "'")
 
 
 def test_a_finished_trial_with_too_few_cramps_shows_no_percentage(owner_client, owner):
     """Four cramps over a whole trial: the report says there were not enough to tell, no numbers."""
-    from crampwise.diary.records import NightRecord  # noqa: PLC0415
-    from crampwise.diary.services import import_records  # noqa: PLC0415
-    from crampwise.trials.design import build_schedule  # noqa: PLC0415
-    from crampwise.trials.services.lifecycle import create_trial  # noqa: PLC0415
-    from crampwise.trials.services.tonight import last_night_over  # noqa: PLC0415
+    from crampwise.diary.core.records import NightRecord
+    from crampwise.diary.services import import_records
+    from crampwise.trials.core.design import build_schedule
+    from crampwise.trials.services.lifecycle import create_trial
+    from crampwise.trials.services.tonight import last_night_over
 
     start = last_night_over(owner) - timedelta(days=4 * 7 * 2 - 1)
     trial = create_trial(owner, remedy_id="stretching", kind="stretching", start=start, pairs=4,

@@ -7,12 +7,11 @@ from datetime import timedelta
 
 import pytest
 
-from crampwise.clinician.chart import weekly_svg
-from crampwise.clinician.report_content import build_report, default_range
-from crampwise.clinician.report_pdf import page_one_end, render_pdf, typst_inputs
-from crampwise.diary.records import MedicineRecord
-
-from .records import END, demo_year
+from crampwise.clinician.core.chart import weekly_svg
+from crampwise.clinician.core.report_content import build_report, default_range
+from crampwise.clinician.core.report_pdf import page_one_end, render_pdf, typst_inputs
+from crampwise.diary.core.records import MedicineRecord
+from tests.clinician.records import END, demo_year
 
 START, _ = default_range(END)
 
@@ -21,18 +20,52 @@ START, _ = default_range(END)
 def crowded_report():
     """A heavy page one: many medicines, flags and reliefs, a trial, long names."""
     nights, episodes, _m = demo_year()
-    medicines = [MedicineRecord(f"Medicine number {i} with a long name", "10 mg twice a day", END - timedelta(days=30 * i))
-                 for i in range(10)]
-    links = {m.name: {"linked": True, "class_name": "Loop diuretics", "strength": "weak", "generic": "x"}
-             for m in medicines[:5]}
-    flags = [{"id": f"flag{i}", "severity": "urgent" if i < 2 else "routine",
-              "message": "A finding from the symptom check that takes a whole line or more to say in words."}
-             for i in range(6)]
-    trials = [{"remedy": "Calf stretching", "started": "2026-05-01", "ended": "2026-07-01",
-               "rate_ratio_median": 0.7, "rate_ratio_ci95": [0.5, 0.9], "p_reduction": 0.98}]
-    return build_report(nights, episodes, medicines, start=START, end=END, today=END, medicine_links=links,
-                        assessment={"at": "2026-11-01", "flags": flags}, trials=trials,
-                        patient={"name": "Margaret Alexandra Thompson-Williams", "birth_year": 1948, "sex": "Female"})
+    medicines = [
+        MedicineRecord(
+            f"Medicine number {i} with a long name",
+            "10 mg twice a day",
+            END - timedelta(days=30 * i),
+        )
+        for i in range(10)
+    ]
+    links = {
+        m.name: {"linked": True, "class_name": "Loop diuretics", "strength": "weak", "generic": "x"}
+        for m in medicines[:5]
+    }
+    flags = [
+        {
+            "id": f"flag{i}",
+            "severity": "urgent" if i < 2 else "routine",
+            "message": "A finding from the symptom check that takes a whole line or more to say in words.",
+        }
+        for i in range(6)
+    ]
+    trials = [
+        {
+            "remedy": "Calf stretching",
+            "started": "2026-05-01",
+            "ended": "2026-07-01",
+            "rate_ratio_median": 0.7,
+            "rate_ratio_ci95": [0.5, 0.9],
+            "p_reduction": 0.98,
+        }
+    ]
+    return build_report(
+        nights,
+        episodes,
+        medicines,
+        start=START,
+        end=END,
+        today=END,
+        medicine_links=links,
+        assessment={"at": "2026-11-01", "flags": flags},
+        trials=trials,
+        patient={
+            "name": "Margaret Alexandra Thompson-Williams",
+            "birth_year": 1948,
+            "sex": "Female",
+        },
+    )
 
 
 @pytest.mark.parametrize("paper", ["a4", "us-letter"])
@@ -82,7 +115,7 @@ def test_typst_markup_in_a_note_is_printed_as_text():
     """A note such as "#pagebreak() *bold*" is data, not typst code."""
     nights, episodes, medicines = demo_year()
     last = max((n for n in nights if n.night <= END), key=lambda n: n.night)
-    from dataclasses import replace  # noqa: PLC0415
+    from dataclasses import replace
 
     tricky = [replace(last, note='#pagebreak() *bold* #read("/etc/passwd") $x$ <lbl> @ref')]
     report = build_report(tricky, [], [], start=END - timedelta(days=6), end=END, today=END)

@@ -51,7 +51,7 @@ def test_a_link_lasts_30_days_by_default_and_shows_the_last_12_weeks(alice_diary
 
 def test_a_link_with_fixed_dates_shows_exactly_those_nights(client, alice_diary):
     """The shared page covers the link's period, whatever the query string asks."""
-    from crampwise.clinician.loading import last_night  # noqa: PLC0415
+    from crampwise.clinician.loading import last_night
 
     end = last_night(alice_diary) - timedelta(days=7)
     start = end - timedelta(days=6)
@@ -62,10 +62,15 @@ def test_a_link_with_fixed_dates_shows_exactly_those_nights(client, alice_diary)
     assert len(report["nights"]) == 7
 
 
-@pytest.mark.parametrize("data,problem", [
-    ({"days": "0"}, "days"), ({"days": "400"}, "days"), ({"days": "30", "range_from": "2026-01-01"}, None),
-    ({"days": "30", "range_from": "2026-02-01", "range_to": "2026-01-01"}, None),
-])
+@pytest.mark.parametrize(
+    "data,problem",
+    [
+        ({"days": "0"}, "days"),
+        ({"days": "400"}, "days"),
+        ({"days": "30", "range_from": "2026-01-01"}, None),
+        ({"days": "30", "range_from": "2026-02-01", "range_to": "2026-01-01"}, None),
+    ],
+)
 def test_the_link_form_refuses_bad_answers_and_makes_no_link(owner_client, owner, data, problem):
     """400 with the reason; nothing stored."""
     response = owner_client.post(reverse("share_link_create"), data)
@@ -125,12 +130,18 @@ def test_a_patient_grants_access_by_typing_the_code_in_any_case(owner_client, ow
 
 
 @pytest.mark.parametrize("case", ["malformed", "unknown", "own", "not_a_clinician"])
-def test_a_wrong_code_is_refused_with_a_reason(client, request, owner, other_patient, clinician, case):
+def test_a_wrong_code_is_refused_with_a_reason(
+    client, request, owner, other_patient, clinician, case
+):
     """Each mistake gets a plain message and grants nothing."""
-    from crampwise.clinician.models import ClinicianCode  # noqa: PLC0415
+    from crampwise.clinician.models import ClinicianCode
 
     patient = clinician if case == "own" else owner
-    code = {"malformed": "12", "unknown": "ABCDEFGH", "own": services.clinician_code(clinician).code}.get(case)
+    code = {
+        "malformed": "12",
+        "unknown": "ABCDEFGH",
+        "own": services.clinician_code(clinician).code,
+    }.get(case)
     if case == "not_a_clinician":
         code = ClinicianCode.objects.create(clinician=other_patient, code="XYZWVUTS").code
     client.force_login(patient)
@@ -139,7 +150,9 @@ def test_a_wrong_code_is_refused_with_a_reason(client, request, owner, other_pat
     assert not Grant.objects.exists()
 
 
-def test_a_patient_sees_who_has_access_and_can_withdraw_it_at_once(owner_client, grant, clinician, client):
+def test_a_patient_sees_who_has_access_and_can_withdraw_it_at_once(
+    owner_client, grant, clinician, client
+):
     """The clinician is listed with a button; after it, the clinician's URL is 404."""
     html = owner_client.get(reverse("sharing")).content.decode()
     assert "dr_carol" in html and reverse("grant_revoke", args=[grant.pk]) in html
@@ -149,7 +162,9 @@ def test_a_patient_sees_who_has_access_and_can_withdraw_it_at_once(owner_client,
     assert "alice" not in client.get(reverse("clinician_home")).content.decode()
 
 
-def test_the_patient_sees_every_third_party_view_on_the_sharing_page(client, link, grant, clinician, owner):
+def test_the_patient_sees_every_third_party_view_on_the_sharing_page(
+    client, link, grant, clinician, owner
+):
     """Link and clinician views appear with who, what and from where."""
     _made, token = link
     client.get(reverse("shared_report_pdf", args=[token]), HTTP_USER_AGENT="DoctorBrowser/1.0")
@@ -166,7 +181,9 @@ def test_behind_a_proxy_the_audit_takes_the_address_the_proxy_saw(client, link, 
     """Only the last X-Forwarded-For entry counts: earlier ones can be forged by the client."""
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     _made, token = link
-    client.get(reverse("shared_report_pdf", args=[token]), HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")
+    client.get(
+        reverse("shared_report_pdf", args=[token]), HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9"
+    )
     assert AccessEvent.objects.get().ip == "203.0.113.9"
 
 
@@ -179,16 +196,22 @@ def test_codes_are_normalised_and_checked():
 
 def test_the_server_access_log_writes_share_paths_without_their_token():
     """The gunicorn logger class and the logging filter both hide the token."""
-    from datetime import timedelta as td  # noqa: PLC0415
-    from types import SimpleNamespace  # noqa: PLC0415
+    from datetime import timedelta as td
+    from types import SimpleNamespace
 
-    from gunicorn.config import Config  # noqa: PLC0415
+    from gunicorn.config import Config
 
-    from crampwise.clinician.logs import RedactingGunicornLogger, RedactShareTokens, redact  # noqa: PLC0415
+    from crampwise.clinician.core.logs import RedactingGunicornLogger, RedactShareTokens, redact
 
     token = "kmQWRZI7ypaXe_0z_e0urS-OL2G9NP-7Kzhv4BLrilU"
-    environ = {"REQUEST_METHOD": "GET", "RAW_URI": f"/s/{token}/report.pdf", "PATH_INFO": f"/s/{token}/report.pdf",
-               "SERVER_PROTOCOL": "HTTP/1.1", "HTTP_REFERER": f"https://cramps.example/s/{token}/", "QUERY_STRING": ""}
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": f"/s/{token}/report.pdf",
+        "PATH_INFO": f"/s/{token}/report.pdf",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_REFERER": f"https://cramps.example/s/{token}/",
+        "QUERY_STRING": "",
+    }
     config = Config()
     config.set("accesslog", "-")
     config.set("access_log_format", '%(h)s "%(r)s" %(s)s "%(f)s" %({referer}i)s %(U)s')
@@ -198,18 +221,26 @@ def test_the_server_access_log_writes_share_paths_without_their_token():
     capture.emit = lambda record: lines.append(capture.format(record))
     server_log.access_log.addHandler(capture)
     try:
-        server_log.access(SimpleNamespace(status="200 OK", sent=10, headers=[("Location", f"/s/{token}/")]),
-                          [("Referer", f"https://cramps.example/s/{token}/")],
-                          {**environ, "REMOTE_ADDR": "203.0.113.9"}, td(seconds=1))
-        server_log.access(SimpleNamespace(status="200 OK", sent=10, headers=[]), [],
-                          {**environ, "RAW_URI": "/history/", "PATH_INFO": "/history/", "HTTP_REFERER": "-"},
-                          td(seconds=1))
+        server_log.access(
+            SimpleNamespace(status="200 OK", sent=10, headers=[("Location", f"/s/{token}/")]),
+            [("Referer", f"https://cramps.example/s/{token}/")],
+            {**environ, "REMOTE_ADDR": "203.0.113.9"},
+            td(seconds=1),
+        )
+        server_log.access(
+            SimpleNamespace(status="200 OK", sent=10, headers=[]),
+            [],
+            {**environ, "RAW_URI": "/history/", "PATH_INFO": "/history/", "HTTP_REFERER": "-"},
+            td(seconds=1),
+        )
     finally:
         server_log.access_log.removeHandler(capture)
     assert len(lines) == 2 and token not in "".join(lines)
     assert lines[0].count("/s/[token]/") == 4  # the request line, both referers and the path
     assert '"GET /history/ HTTP/1.1"' in lines[1]
-    record = logging.LogRecord("x", logging.INFO, __file__, 1, "Not Found: %s", (f"/s/{token}/",), None)
+    record = logging.LogRecord(
+        "x", logging.INFO, __file__, 1, "Not Found: %s", (f"/s/{token}/",), None
+    )
     RedactShareTokens().filter(record)
     assert token not in record.getMessage()
     assert redact("/sharing/links/new/") == "/sharing/links/new/"

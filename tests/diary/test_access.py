@@ -22,8 +22,15 @@ def alice_data(owner):
 
 
 PRIVATE_PAGES = [
-    ("checkin", []), ("history", []), ("medicines", []), ("factors", []), ("export_csv", []),
-    ("import_csv", []), ("profile", []), ("night", ["2026-11-19"]), ("night_edit", ["2026-11-19"]),
+    ("checkin", []),
+    ("history", []),
+    ("medicines", []),
+    ("factors", []),
+    ("export_csv", []),
+    ("import_csv", []),
+    ("profile", []),
+    ("night", ["2026-11-19"]),
+    ("night_edit", ["2026-11-19"]),
 ]
 
 
@@ -39,10 +46,20 @@ def test_nobody_else_can_open_alices_episode_or_medicine(client, alice_data, who
     """Another patient and a clinician without a grant get 404, as if it did not exist."""
     client.force_login(request.getfixturevalue(who))
     assert client.get(reverse("episode", args=[alice_data["episode"].pk])).status_code == 404
-    assert client.post(reverse("episode", args=[alice_data["episode"].pk]), {"over": "1"}).status_code == 404
-    assert client.post(reverse("episode_delete", args=[alice_data["episode"].pk])).status_code == 404
+    assert (
+        client.post(reverse("episode", args=[alice_data["episode"].pk]), {"over": "1"}).status_code
+        == 404
+    )
+    assert (
+        client.post(reverse("episode_delete", args=[alice_data["episode"].pk])).status_code == 404
+    )
     assert client.get(reverse("medicine_edit", args=[alice_data["medicine"].pk])).status_code == 404
-    assert client.post(reverse("medicine_edit", args=[alice_data["medicine"].pk]), {"delete": "1"}).status_code == 404
+    assert (
+        client.post(
+            reverse("medicine_edit", args=[alice_data["medicine"].pk]), {"delete": "1"}
+        ).status_code
+        == 404
+    )
     assert Episode.objects.filter(pk=alice_data["episode"].pk).exists()
     assert Medicine.objects.filter(pk=alice_data["medicine"].pk).exists()
 
@@ -62,7 +79,10 @@ def test_a_night_url_shows_only_the_visitors_own_night(client, alice_data, who, 
 def test_the_owner_sees_their_own_records(owner_client, alice_data):
     """The owner can open everything of theirs."""
     assert owner_client.get(reverse("episode", args=[alice_data["episode"].pk])).status_code == 200
-    assert owner_client.get(reverse("medicine_edit", args=[alice_data["medicine"].pk])).status_code == 200
+    assert (
+        owner_client.get(reverse("medicine_edit", args=[alice_data["medicine"].pk])).status_code
+        == 200
+    )
     assert "2026-11-19,1," in owner_client.get(reverse("export_csv")).content.decode()
 
 

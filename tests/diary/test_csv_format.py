@@ -7,8 +7,8 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crampwise.diary.csvformat import FIXED_COLUMNS, parse_csv, write_csv
-from crampwise.diary.records import FactorSpec, NightRecord
+from crampwise.diary.core.csvformat import FIXED_COLUMNS, parse_csv, write_csv
+from crampwise.diary.core.records import FactorSpec, NightRecord
 
 HEADER = ",".join(FIXED_COLUMNS)
 
@@ -37,7 +37,9 @@ def test_an_empty_cramps_cell_is_not_recorded_not_zero():
 
 def test_an_unknown_column_becomes_a_custom_factor_with_its_kind_inferred():
     """yes/no answers make a yes/no factor; numbers make a number factor."""
-    parsed = parse_csv("night,cramps,late_dinner,coffee_cups\n2026-01-01,1,yes,2\n2026-01-02,0,no,0.5\n")
+    parsed = parse_csv(
+        "night,cramps,late_dinner,coffee_cups\n2026-01-01,1,yes,2\n2026-01-02,0,no,0.5\n"
+    )
     assert parsed.ok
     kinds = {f.name: f.kind for f in parsed.custom_factors}
     assert kinds == {"late_dinner": "yes_no", "coffee_cups": "count"}
@@ -81,14 +83,21 @@ night_records = st.builds(
     minutes_awake=st.one_of(st.none(), st.integers(0, 720)),
     sleep_quality=st.one_of(st.none(), st.integers(1, 5)),
     soreness=st.one_of(st.none(), st.integers(0, 3)),
-    factors=st.fixed_dictionaries({}, optional={
-        "stretched": st.sampled_from([0.0, 1.0]),
-        "alcohol_units": st.floats(0, 50, allow_nan=False).map(lambda v: round(v, 2)),
-        "late_dinner": st.sampled_from([0.0, 1.0]),
-        "coffee_cups": st.integers(0, 9).map(float),
-    }),
-    medicines_taken=st.lists(st.sampled_from(["Ramipril", "Atorvastatin 20 mg"]), unique=True).map(tuple),
-    note=st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r"), max_size=40),
+    factors=st.fixed_dictionaries(
+        {},
+        optional={
+            "stretched": st.sampled_from([0.0, 1.0]),
+            "alcohol_units": st.floats(0, 50, allow_nan=False).map(lambda v: round(v, 2)),
+            "late_dinner": st.sampled_from([0.0, 1.0]),
+            "coffee_cups": st.integers(0, 9).map(float),
+        },
+    ),
+    medicines_taken=st.lists(st.sampled_from(["Ramipril", "Atorvastatin 20 mg"]), unique=True).map(
+        tuple
+    ),
+    note=st.text(
+        st.characters(blacklist_categories=("Cs",), blacklist_characters="\r"), max_size=40
+    ),
 )
 
 
@@ -96,7 +105,10 @@ night_records = st.builds(
 @given(st.lists(night_records, unique_by=lambda n: n.night, max_size=20))
 def test_write_then_parse_gives_back_the_same_nights(nights):
     """The CSV round trip is lossless."""
-    custom = [FactorSpec("late_dinner", "yes_no", "Late dinner"), FactorSpec("coffee_cups", "count", "Coffee")]
+    custom = [
+        FactorSpec("late_dinner", "yes_no", "Late dinner"),
+        FactorSpec("coffee_cups", "count", "Coffee"),
+    ]
     text = write_csv(nights, custom)
     parsed = parse_csv(text, custom)
     assert parsed.ok, parsed.problems

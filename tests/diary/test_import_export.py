@@ -20,10 +20,14 @@ GOOD = (
 
 
 def upload(client, text, name="nights.csv"):
-    return client.post(reverse("import_csv"), {"file": SimpleUploadedFile(name, text.encode(), "text/csv")})
+    return client.post(
+        reverse("import_csv"), {"file": SimpleUploadedFile(name, text.encode(), "text/csv")}
+    )
 
 
-def test_a_good_file_is_imported_and_exports_identically(owner_client, owner, client, other_patient):
+def test_a_good_file_is_imported_and_exports_identically(
+    owner_client, owner, client, other_patient
+):
     """Export, import into another account, export again: the same bytes."""
     assert upload(owner_client, GOOD).status_code == 302
     first = owner_client.get(reverse("export_csv")).content.decode()
@@ -46,14 +50,20 @@ def test_a_bad_file_imports_nothing_and_lists_every_problem(owner_client, owner)
 
 def test_a_file_that_is_not_utf8_is_refused_clearly(owner_client):
     """Latin-1 bytes get a message about how to save the file."""
-    response = owner_client.post(reverse("import_csv"), {
-        "file": SimpleUploadedFile("x.csv", "night,cramps\n2026-01-01,1 caf\xe9\n".encode("latin-1"))})
+    response = owner_client.post(
+        reverse("import_csv"),
+        {
+            "file": SimpleUploadedFile(
+                "x.csv", "night,cramps\n2026-01-01,1 caf\xe9\n".encode("latin-1")
+            )
+        },
+    )
     assert "UTF-8" in response.content.decode()
 
 
 def test_importing_keeps_episodes_logged_that_night(owner, owner_client):
     """A file that says 1 for a night with 2 logged episodes keeps 2 (the reconciliation rule)."""
-    from datetime import UTC, datetime  # noqa: PLC0415
+    from datetime import UTC, datetime
 
     services.log_episode(owner, started_at=datetime(2026, 10, 2, 3, 0, tzinfo=UTC))
     services.log_episode(owner, started_at=datetime(2026, 10, 2, 4, 0, tzinfo=UTC))

@@ -47,8 +47,16 @@ def test_another_persons_episode_id_is_never_touched(client, owner, other_patien
 def test_its_over_saves_the_duration_and_details(owner_client, owner):
     """“It's over” ends the cramp; where, side, pain and what helped are stored."""
     ep, _ = services.log_episode(owner, started_at=timezone.now() - timedelta(minutes=4))
-    response = owner_client.post(reverse("episode", args=[ep.pk]), {
-        "muscle": "calf", "side": "left", "pain": "8", "reliefs": ["stretch", "massage"], "over": "1"})
+    response = owner_client.post(
+        reverse("episode", args=[ep.pk]),
+        {
+            "muscle": "calf",
+            "side": "left",
+            "pain": "8",
+            "reliefs": ["stretch", "massage"],
+            "over": "1",
+        },
+    )
     assert response.status_code == 302
     ep.refresh_from_db()
     assert ep.muscle == "calf" and ep.side == "left" and ep.pain == 8

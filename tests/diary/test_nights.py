@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from crampwise.diary.nights import night_of
-from crampwise.diary.records import reconcile_cramps
+from crampwise.diary.core.nights import night_of
+from crampwise.diary.core.records import reconcile_cramps
 
 LONDON = ZoneInfo("Europe/London")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -37,7 +37,9 @@ def test_the_night_is_computed_in_the_users_zone_not_utc():
     """03:00 UTC is still the evening before in New York."""
     instant = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)  # 22:00 on the 25th in New York
     assert night_of(instant, NEW_YORK) == date(2026, 11, 25)
-    assert night_of(datetime(2026, 11, 26, 18, 0, tzinfo=UTC), NEW_YORK) == date(2026, 11, 26)  # 13:00 there
+    assert night_of(datetime(2026, 11, 26, 18, 0, tzinfo=UTC), NEW_YORK) == date(
+        2026, 11, 26
+    )  # 13:00 there
 
 
 @pytest.mark.parametrize("hour", [0, 1, 2, 3, 4])
@@ -50,8 +52,12 @@ def test_a_night_across_the_autumn_clock_change_stays_one_night(hour):
 def test_a_night_across_the_spring_clock_change_stays_one_night():
     """On 29 Mar 2026 the clocks go forward: 00:30 UTC and 09:00 UTC are both the night of the 28th."""
     assert night_of(datetime(2026, 3, 29, 0, 30, tzinfo=UTC), LONDON) == date(2026, 3, 28)
-    assert night_of(datetime(2026, 3, 29, 10, 59, tzinfo=UTC), LONDON) == date(2026, 3, 28)  # 11:59 BST
-    assert night_of(datetime(2026, 3, 29, 11, 0, tzinfo=UTC), LONDON) == date(2026, 3, 29)  # 12:00 BST
+    assert night_of(datetime(2026, 3, 29, 10, 59, tzinfo=UTC), LONDON) == date(
+        2026, 3, 28
+    )  # 11:59 BST
+    assert night_of(datetime(2026, 3, 29, 11, 0, tzinfo=UTC), LONDON) == date(
+        2026, 3, 29
+    )  # 12:00 BST
 
 
 def test_a_custom_day_boundary_moves_the_cut():

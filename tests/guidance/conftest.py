@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from crampwise.guidance.inputs import SYMPTOMS
+from crampwise.guidance.core.inputs import SYMPTOMS
 
 BASE = {
     "age": 45,

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from crampwise.guidance.assessment import assess
+from crampwise.guidance.core.assessment import assess
 from crampwise.guidance.models import Assessment, EveningChecklist
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +83,7 @@ def test_alices_checks_are_not_listed_for_anyone_else(client, request, who, alic
 @pytest.mark.parametrize("who", ["other_patient", "clinician"])
 def test_tonight_shows_and_stores_only_the_visitors_own_checklist(client, request, who, owner):
     """Alice's evening answers never pre-fill someone else's checklist, and theirs are their own."""
-    from crampwise.guidance.views import tonight_night  # noqa: PLC0415
+    from crampwise.guidance.views import tonight_night
 
     EveningChecklist.objects.create(
         user=owner, night=tonight_night(owner), answers={"fluid_glasses": 37}
@@ -118,7 +118,7 @@ def test_deleting_needs_a_post(owner_client, alices_check):
 
 def test_checklist_initial_reads_only_the_given_persons_night(owner, other_patient):
     """The check-in pre-fill is scoped to the person and the night."""
-    from crampwise.guidance.models import checklist_initial  # noqa: PLC0415
+    from crampwise.guidance.models import checklist_initial
 
     night = date(2026, 11, 25)
     EveningChecklist.objects.create(user=owner, night=night, answers={"stretched": True})

@@ -10,12 +10,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from crampwise.core.knowledge import evidence_version
 from crampwise.diary.models import Medicine
-from crampwise.guidance.assessment import assess
+from crampwise.guidance.core.assessment import assess
+from crampwise.guidance.core.inputs import SYMPTOMS
 from crampwise.guidance.forms import SYMPTOM_GROUPS, SYMPTOM_QUESTIONS, AssessmentForm
-from crampwise.guidance.inputs import SYMPTOMS
 from crampwise.guidance.models import Assessment
-from crampwise.knowledge import evidence_version
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
+from crampwise.core.knowledge import evidence_info, load_learn_pages, load_remedies, load_sources
 from crampwise.guidance.views import slug_of
-from crampwise.knowledge import evidence_info, load_learn_pages, load_remedies, load_sources
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from crampwise.core.knowledge import load_red_flags, load_relief_guide
 from crampwise.diary import services
 from crampwise.guidance.templatetags.guidance_tags import chosen_muscle, prolonged_cramp_warning
-from crampwise.knowledge import load_red_flags, load_relief_guide
 
 pytestmark = pytest.mark.django_db
 
@@ -122,7 +122,7 @@ def test_anonymous_visitors_are_sent_to_log_in(client, cramp):
 
 def test_the_muscle_switch_has_names_of_its_own(owner_client, cramp):
     """“Calf stretch” is a link; “Calf” stays the form's choice, so neither is ambiguous."""
-    from crampwise.diary.forms import MUSCLE_LABELS  # noqa: PLC0415
+    from crampwise.diary.forms import MUSCLE_LABELS
 
     html = episode_page(owner_client, cramp)
     links = re.findall(r'href="\?muscle=\w+#relief"[^>]*>([^<]+)</a>', html)

@@ -7,12 +7,12 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from crampwise.core.knowledge import prevention_checklist
 from crampwise.diary.forms import CheckinForm
 from crampwise.diary.models import Night
 from crampwise.guidance.forms import EveningChecklistForm
 from crampwise.guidance.models import EveningChecklist, checklist_initial
 from crampwise.guidance.views import tonight_night
-from crampwise.knowledge import prevention_checklist
 
 pytestmark = pytest.mark.django_db
 

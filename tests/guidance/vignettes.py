@@ -12,7 +12,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
-from crampwise.guidance.inputs import SYMPTOMS
+from crampwise.guidance.core.inputs import SYMPTOMS
 
 TYPICAL = ("sudden_painful_tightening", "occurs_in_bed", "relieved_by_stretching")
 

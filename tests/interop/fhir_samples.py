@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from crampwise.diary.factors import BUILTIN_FACTORS
-from crampwise.diary.records import EpisodeRecord, FactorSpec, MedicineRecord, NightRecord
+from crampwise.diary.core.factors import BUILTIN_FACTORS
+from crampwise.diary.core.records import EpisodeRecord, FactorSpec, MedicineRecord, NightRecord
 from crampwise.interop import PatientData
 
 GENERATED_AT = datetime(2025, 11, 28, 8, 0, tzinfo=UTC)

@@ -68,12 +68,17 @@ def free_port() -> int:
 
 def server_env(base_env: dict) -> dict:
     # The API's throttles would turn this test's traffic (one IP, heavy use) into 429s.
-    return base_env | {"CRAMPWISE_API_RATE_PER_TOKEN": "1000000/min", "CRAMPWISE_API_RATE_PER_IP": "1000000/min",
-                       "CRAMPWISE_LOG_LEVEL": "WARNING"}
+    return base_env | {
+        "CRAMPWISE_API_RATE_PER_TOKEN": "1000000/min",
+        "CRAMPWISE_API_RATE_PER_IP": "1000000/min",
+        "CRAMPWISE_LOG_LEVEL": "WARNING",
+    }
 
 
 def make_clients(env: dict, n: int) -> list[str]:
-    out = subprocess.run([sys.executable, "-c", SETUP, str(n)], env=env, capture_output=True, text=True, timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-c", SETUP, str(n)], env=env, capture_output=True, text=True, timeout=300
+    )
     if out.returncode != 0:
         raise RuntimeError(out.stderr)
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -87,8 +92,11 @@ class Server:
     def start(self) -> Server:
         # A session of its own, so that the whole process group (master and workers) can be killed.
         self.proc = subprocess.Popen(
-            [*CRAMPWISE, "serve", "--port", str(self.port), "--workers", str(self.workers)], env=self.env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            [*CRAMPWISE, "serve", "--port", str(self.port), "--workers", str(self.workers)],
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
         end = time.time() + 60
         while time.time() < end:
@@ -120,13 +128,17 @@ class Tally:
     other_errors: list = field(default_factory=list)
     episodes: list = field(default_factory=list)
     nights: dict = field(default_factory=dict)  # "user|night" -> cramps last acknowledged
-    unanswered: dict = field(default_factory=dict)  # "user|night" -> values sent since, without an answer
+    unanswered: dict = field(
+        default_factory=dict
+    )  # "user|night" -> values sent since, without an answer
 
     def to_json(self) -> dict:
         return {"episodes": self.episodes, "nights": self.nights, "unanswered": self.unanswered}
 
 
-def client_loop(port: int, index: int, token: str, stop_at: float, tally: Tally, stop_event: threading.Event) -> None:
+def client_loop(
+    port: int, index: int, token: str, stop_at: float, tally: Tally, stop_event: threading.Event
+) -> None:
     username = f"load{index}"
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -136,7 +148,11 @@ def client_loop(port: int, index: int, token: str, stop_at: float, tally: Tally,
         if n % 2:
             episode_id = str(uuid.uuid4())
             started = (datetime.now(UTC) - timedelta(minutes=n % 600)).isoformat()
-            method, path, body = "POST", "/api/v1/episodes", {"id": episode_id, "started_at": started}
+            method, path, body = (
+                "POST",
+                "/api/v1/episodes",
+                {"id": episode_id, "started_at": started},
+            )
         else:
             night = (date(2025, 1, 1) + timedelta(days=n % 300)).isoformat()
             cramps = n % 7
@@ -169,12 +185,21 @@ def client_loop(port: int, index: int, token: str, stop_at: float, tally: Tally,
                 tally.other_errors.append((response.status, text[:200]))
 
 
-def run_load(port: int, tokens: list[str], seconds: float, kill_after: float | None = None,
-             server: Server | None = None) -> Tally:
+def run_load(
+    port: int,
+    tokens: list[str],
+    seconds: float,
+    kill_after: float | None = None,
+    server: Server | None = None,
+) -> Tally:
     tally, stop_event = Tally(), threading.Event()
     stop_at = time.time() + seconds
-    threads = [threading.Thread(target=client_loop, args=(port, i, t, stop_at, tally, stop_event), daemon=True)
-               for i, t in enumerate(tokens)]
+    threads = [
+        threading.Thread(
+            target=client_loop, args=(port, i, t, stop_at, tally, stop_event), daemon=True
+        )
+        for i, t in enumerate(tokens)
+    ]
     for t in threads:
         t.start()
     if kill_after is not None and server is not None:
@@ -190,7 +215,9 @@ def check_database(env: dict, tally: Tally, tmp_dir) -> dict:
     acked = os.path.join(tmp_dir, "acked.json")
     with open(acked, "w") as handle:
         json.dump(tally.to_json(), handle)
-    out = subprocess.run([sys.executable, "-c", CHECK, acked], env=env, capture_output=True, text=True, timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-c", CHECK, acked], env=env, capture_output=True, text=True, timeout=300
+    )
     if out.returncode != 0:
         raise RuntimeError(out.stderr)
     return json.loads(out.stdout.strip().splitlines()[-1])

@@ -9,8 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.conftest import ON_POSTGRES
-
-from .harness import Server, check_database, make_clients, run_load, server_env
+from tests.reliability.harness import Server, check_database, make_clients, run_load, server_env
 
 CLIENTS = int(os.environ.get("CRAMPWISE_TEST_LOAD_CLIENTS", "20"))
 SECONDS = float(os.environ.get("CRAMPWISE_TEST_LOAD_SECONDS", "8"))
@@ -19,13 +18,19 @@ SECONDS = float(os.environ.get("CRAMPWISE_TEST_LOAD_SECONDS", "8"))
 @pytest.fixture
 def env(tmp_path):
     """A fresh database of the kind under test, and the environment a server needs to use it."""
-    base = {k: v for k, v in os.environ.items()
-            if not k.startswith("CRAMPWISE_") and k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE")}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("CRAMPWISE_")
+        and k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE")
+    }
     base["CRAMPWISE_DATA_DIR"] = str(tmp_path / "data")
     if not ON_POSTGRES:
-        yield server_env(base | {"CRAMPWISE_DATABASE_URL": f"sqlite:///{tmp_path / 'load.sqlite3'}"})
+        yield server_env(
+            base | {"CRAMPWISE_DATABASE_URL": f"sqlite:///{tmp_path / 'load.sqlite3'}"}
+        )
         return
-    import psycopg  # noqa: PLC0415
+    import psycopg
 
     url = urlsplit(os.environ["CRAMPWISE_DATABASE_URL"])
     name = f"cw_load_{uuid.uuid4().hex[:10]}"

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import logsumexp
 
-from crampwise.trials.counts import CountCells
-from crampwise.trials.negbin_grid import Priors
+from crampwise.trials.core.counts import CountCells
+from crampwise.trials.core.negbin_grid import Priors
 
 
 @dataclass(frozen=True)

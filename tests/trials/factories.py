@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from crampwise.trials.observations import TrialNight
-from crampwise.trials.simulate import Scenario, simulate_trials
+from crampwise.trials.core.observations import TrialNight
+from crampwise.trials.core.simulate import Scenario, simulate_trials
 
 START = date(2025, 3, 3)
 

@@ -10,11 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crampwise.diary.records import NightRecord
-from crampwise.trials.analysis import NotEnoughNights, analyze, baseline_from_run_in
-from crampwise.trials.observations import TrialNight
-
-from .factories import nights_from_counts, simulated_nights
+from crampwise.diary.core.records import NightRecord
+from crampwise.trials.core.analysis import NotEnoughNights, analyze, baseline_from_run_in
+from crampwise.trials.core.observations import TrialNight
+from tests.trials.factories import nights_from_counts, simulated_nights
 
 ALTERNATING = [i // 7 % 2 == 1 for i in range(56)]  # C T C T ... in 7-night periods
 

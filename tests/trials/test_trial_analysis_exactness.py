@@ -7,10 +7,9 @@ import math
 import numpy as np
 import pytest
 
-from crampwise.trials.counts import count_cells
-from crampwise.trials.negbin_grid import Priors, fit_posterior
-
-from .exact_posterior import exact_beta_posterior
+from crampwise.trials.core.counts import count_cells
+from crampwise.trials.core.negbin_grid import Priors, fit_posterior
+from tests.trials.exact_posterior import exact_beta_posterior
 
 
 def _small_trial(seed: int, periods: int, per_week: float, ratio: float, k: float = 1.5):

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from crampwise.trials.analysis import analyze
-from crampwise.trials.simulate import Scenario, simulate_trials
+from crampwise.trials.core.analysis import analyze
+from crampwise.trials.core.simulate import Scenario, simulate_trials
 
 
 def _draw(rng: np.random.Generator, rate_ratio: float) -> Scenario:

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from crampwise.trials.cli import trial
-from crampwise.trials.simulate import Scenario, simulate_trials
+from crampwise.trials.core.simulate import Scenario, simulate_trials
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "trials.md"
 

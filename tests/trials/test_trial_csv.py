@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from crampwise.trials.csv_input import TrialFileError, parse_trial_csv, read_trial_file
+from crampwise.trials.core.csv_input import TrialFileError, parse_trial_csv, read_trial_file
 
 
 def _csv(*rows: str, header: str = "night,arm,cramps") -> str:

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from crampwise.trials.design import (
+from crampwise.trials.core.design import (
     KIND_DEFAULTS,
     Arm,
     RemedyKind,

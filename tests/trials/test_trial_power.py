@@ -7,11 +7,11 @@ import re
 import numpy as np
 import pytest
 
-from crampwise.trials import power
-from crampwise.trials.analysis import analyze
-from crampwise.trials.batch_laplace import analyze_batch
-from crampwise.trials.power import chance_of_clear_answer, effect_words, recommend_weeks
-from crampwise.trials.simulate import Scenario, simulate_trials
+from crampwise.trials.core import power
+from crampwise.trials.core.analysis import analyze
+from crampwise.trials.core.batch_laplace import analyze_batch
+from crampwise.trials.core.power import chance_of_clear_answer, effect_words, recommend_weeks
+from crampwise.trials.core.simulate import Scenario, simulate_trials
 
 
 def test_longer_trials_give_a_better_chance():

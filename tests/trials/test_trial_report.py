@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from crampwise.diary.records import NightRecord
-from crampwise.trials.analysis import analyze
-from crampwise.trials.design import TrialDesign, build_schedule
-from crampwise.trials.observations import nights_from_diary
-from crampwise.trials.report import trial_report
-from crampwise.trials.stopping import interim_look
-
-from .factories import START
+from crampwise.diary.core.records import NightRecord
+from crampwise.trials.core.analysis import analyze
+from crampwise.trials.core.design import TrialDesign, build_schedule
+from crampwise.trials.core.observations import nights_from_diary
+from crampwise.trials.core.report import trial_report
+from crampwise.trials.core.stopping import interim_look
+from tests.trials.factories import START
 
 CENT_KEYS = {
     "rationale", "participant", "design", "outcomes", "sample_size", "blinding",

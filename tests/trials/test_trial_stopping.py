@@ -7,9 +7,9 @@ from datetime import timedelta
 import numpy as np
 import pytest
 
-from crampwise.trials.design import TrialDesign, block_end
-from crampwise.trials.simulate import Scenario, simulate_trials
-from crampwise.trials.stopping import (
+from crampwise.trials.core.design import TrialDesign, block_end
+from crampwise.trials.core.simulate import Scenario, simulate_trials
+from crampwise.trials.core.stopping import (
     Decision,
     StoppingRule,
     interim_look,
@@ -17,8 +17,7 @@ from crampwise.trials.stopping import (
     look_probabilities,
     operating_characteristics,
 )
-
-from .factories import START, nights_from_counts
+from tests.trials.factories import START, nights_from_counts
 
 
 def test_no_stop_is_possible_before_the_second_pair():

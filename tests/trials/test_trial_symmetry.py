@@ -12,11 +12,10 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from crampwise.trials.analysis import analyze
-from crampwise.trials.batch_laplace import analyze_cells
-from crampwise.trials.simulate import Scenario, simulate_trials
-
-from .factories import nights_from_counts, simulated_nights
+from crampwise.trials.core.analysis import analyze
+from crampwise.trials.core.batch_laplace import analyze_cells
+from crampwise.trials.core.simulate import Scenario, simulate_trials
+from tests.trials.factories import nights_from_counts, simulated_nights
 
 ALTERNATING = [i // 7 % 2 == 1 for i in range(56)]
 

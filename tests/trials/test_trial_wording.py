@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import textstat
 
-from crampwise.trials.analysis import RateRatioSummary, analyze
-from crampwise.trials.power import recommend_weeks
-from crampwise.trials.wording import (
+from crampwise.trials.core.analysis import RateRatioSummary, analyze
+from crampwise.trials.core.power import recommend_weeks
+from crampwise.trials.core.wording import (
     SOURCES,
     best_guess,
     change_words,
@@ -18,8 +18,7 @@ from crampwise.trials.wording import (
     smallest_effect,
     verdict,
 )
-
-from .factories import simulated_nights
+from tests.trials.factories import simulated_nights
 
 
 def _summary(p_meaningful: float, threshold: float = 0.8) -> RateRatioSummary:
@@ -117,7 +116,9 @@ def test_patient_sentences_read_at_grade_8_or_lower(syllables_without_downloads)
         *limits_sentences(blinded=False),
         *limits_sentences(blinded=True),
         recommend_weeks(7, 0.5, remedy="stretching", trials=200).sentence,
-        *result_sentences(analyze(simulated_nights(23, cramps_per_week=0.5, pairs=2)), "stretching"),
+        *result_sentences(
+            analyze(simulated_nights(23, cramps_per_week=0.5, pairs=2)), "stretching"
+        ),
         verdict(_rates(0.99, 0.6), "stretching"),
         smallest_effect(_rates(0.8, 0.5, ci95=(0.4, 1.2)), "stretching"),
     ]

@@ -11,11 +11,11 @@ from django.conf import settings
 if not settings.configured:  # `pytest tests/trials -p no:django` runs the pure core only
     pytest.skip("web tests need pytest-django", allow_module_level=True)
 
-from django.urls import reverse  # noqa: E402
+from django.urls import reverse
 
-from crampwise.trials.models import Adherence, Trial  # noqa: E402
-from crampwise.trials.services.lifecycle import create_trial  # noqa: E402
-from crampwise.trials.services.tonight import plan_night  # noqa: E402
+from crampwise.trials.models import Adherence, Trial
+from crampwise.trials.services.lifecycle import create_trial
+from crampwise.trials.services.tonight import plan_night
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +70,9 @@ def test_nobody_else_can_open_alices_trial(client, request, who, name, alices_tr
 
 @pytest.mark.parametrize("who", ["other_patient", "clinician"])
 @pytest.mark.parametrize("name", list(TRIAL_POSTS))
-def test_nobody_else_can_stop_alices_trial_or_answer_for_her(client, request, who, name, alices_trial):
+def test_nobody_else_can_stop_alices_trial_or_answer_for_her(
+    client, request, who, name, alices_trial
+):
     """A POST with Alice's trial id from someone else is a 404 and changes nothing."""
     client.force_login(request.getfixturevalue(who))
     assert client.post(reverse(name, args=[alices_trial.pk]), TRIAL_POSTS[name]).status_code == 404
@@ -123,7 +125,9 @@ def test_stopping_and_answering_need_a_post(owner_client, alices_trial):
 
 def test_the_owner_can_stop_her_trial(owner_client, alices_trial):
     """The owner's POST stops it and keeps the reason."""
-    response = owner_client.post(reverse("trial_stop", args=[alices_trial.pk]), {"reason": "too_hard"})
+    response = owner_client.post(
+        reverse("trial_stop", args=[alices_trial.pk]), {"reason": "too_hard"}
+    )
     assert response.status_code == 302
     alices_trial.refresh_from_db()
     assert alices_trial.status == Trial.Status.STOPPED and alices_trial.stop_reason == "too_hard"

@@ -10,14 +10,14 @@ from django.conf import settings
 if not settings.configured:  # `pytest tests/trials -p no:django` runs the pure core only
     pytest.skip("web tests need pytest-django", allow_module_level=True)
 
-from django.urls import reverse  # noqa: E402
+from django.urls import reverse
 
-from crampwise.trials.design import Arm, build_schedule  # noqa: E402
-from crampwise.trials.forms import AdherenceForm  # noqa: E402
-from crampwise.trials.models import Adherence  # noqa: E402
-from crampwise.trials.services.evaluation import evaluate  # noqa: E402
-from crampwise.trials.services.lifecycle import create_trial, stop_trial  # noqa: E402
-from crampwise.trials.services.tonight import (  # noqa: E402
+from crampwise.trials.core.design import Arm, build_schedule
+from crampwise.trials.forms import AdherenceForm
+from crampwise.trials.models import Adherence
+from crampwise.trials.services.evaluation import evaluate
+from crampwise.trials.services.lifecycle import create_trial, stop_trial
+from crampwise.trials.services.tonight import (
     adherence_form,
     last_night_over,
     plan_night,
@@ -78,7 +78,9 @@ def test_a_run_in_night_asks_for_the_diary_only(owner):
     """During the run-in nothing changes, and the morning asks no trial question."""
     trial = stretching(owner, start=plan_night(owner), run_in=7)
     plan = tonight_for(owner)
-    assert plan["run_in"] and plan["arm"] == "baseline" and "keep your diary as usual" in plan["words"]
+    assert (
+        plan["run_in"] and plan["arm"] == "baseline" and "keep your diary as usual" in plan["words"]
+    )
     assert "The plan starts on" in plan["note"]
     assert adherence_form(owner, trial.start) is None
 
@@ -179,7 +181,9 @@ def test_the_trial_page_refuses_an_answer_for_another_night(owner_client, owner)
     """Only the latest night can be answered there; older ones go through the check-in."""
     trial = stretching(owner)
     older = last_night_over(owner) - timedelta(days=3)
-    owner_client.post(reverse("trial_adherence", args=[trial.pk]), {"night": older.isoformat(), "followed": "yes"})
+    owner_client.post(
+        reverse("trial_adherence", args=[trial.pk]), {"night": older.isoformat(), "followed": "yes"}
+    )
     assert not Adherence.objects.exists()
 
 
@@ -198,5 +202,7 @@ def test_the_adherence_counts_reach_the_report(owner_client, owner):
     save_adherence(owner, remedy, True)
     save_adherence(owner, control, False)
     report = evaluate(trial).report["adherence"]
-    assert report["treatment"]["nights_answered"] == 1 and report["treatment"]["nights_followed"] == 1
+    assert (
+        report["treatment"]["nights_answered"] == 1 and report["treatment"]["nights_followed"] == 1
+    )
     assert report["control"]["nights_answered"] == 1 and report["control"]["nights_followed"] == 0

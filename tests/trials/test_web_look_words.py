@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from crampwise.trials.analysis import analyze
+from crampwise.trials.core.analysis import analyze
+from crampwise.trials.core.stopping import Decision, Look
 from crampwise.trials.services.presentation import look_label, look_sentence
-from crampwise.trials.stopping import Decision, Look
-
-from .factories import simulated_nights
+from tests.trials.factories import simulated_nights
 
 
 def _look(p_reduction: float, p_meaningful: float, decision: Decision) -> Look:

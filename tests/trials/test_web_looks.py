@@ -11,10 +11,10 @@ from django.conf import settings
 if not settings.configured:  # `pytest tests/trials -p no:django` runs the pure core only
     pytest.skip("web tests need pytest-django", allow_module_level=True)
 
-from django.urls import reverse  # noqa: E402
+from django.urls import reverse
 
-from crampwise.trials.services.presentation import LOOK_CHARACTERISTICS  # noqa: E402
-from crampwise.trials.stopping import DEFAULT_RULE  # noqa: E402
+from crampwise.trials.core.stopping import DEFAULT_RULE
+from crampwise.trials.services.presentation import LOOK_CHARACTERISTICS
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "trials.md"
 ROW = re.compile(
@@ -26,11 +26,23 @@ ROW = re.compile(
 
 def published_rows() -> set[tuple]:
     text = DOCS.read_text(encoding="utf-8")
-    table = text[text.index("<!-- stopping-table:start -->"):text.index("<!-- stopping-table:end -->")]
+    table = text[
+        text.index("<!-- stopping-table:start -->") : text.index("<!-- stopping-table:end -->")
+    ]
     rows = set()
     for rate, weeks, ratio, e, works, futile, end, expected in ROW.findall(table):
         if float(e) == DEFAULT_RULE.efficacy:
-            rows.add((int(rate), 7 * int(weeks), float(ratio), float(works), float(futile), float(end), float(expected)))
+            rows.add(
+                (
+                    int(rate),
+                    7 * int(weeks),
+                    float(ratio),
+                    float(works),
+                    float(futile),
+                    float(end),
+                    float(expected),
+                )
+            )
     return rows
 
 
@@ -53,4 +65,7 @@ def test_the_page_shows_the_false_it_works_rate(client):
 def test_the_looks_page_says_it_works_needs_a_worthwhile_cut(client):
     """The page explains that "it works" needs the chosen cut to be 90% likely, not any cut."""
     html = client.get(reverse("trial_looks")).content.decode()
-    assert "It only says “it works” when a cut of the size you chose is also at least 90% likely." in html
+    assert (
+        "It only says “it works” when a cut of the size you chose is also at least 90% likely."
+        in html
+    )

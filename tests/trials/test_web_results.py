@@ -12,17 +12,17 @@ from django.conf import settings
 if not settings.configured:  # `pytest tests/trials -p no:django` runs the pure core only
     pytest.skip("web tests need pytest-django", allow_module_level=True)
 
-from django.urls import reverse  # noqa: E402
+from django.urls import reverse
 
-from crampwise.diary.records import NightRecord  # noqa: E402
-from crampwise.diary.services import import_records, save_night  # noqa: E402
-from crampwise.trials.design import Arm, build_schedule  # noqa: E402
-from crampwise.trials.models import Trial  # noqa: E402
-from crampwise.trials.services.chart import chart_svg  # noqa: E402
-from crampwise.trials.services.evaluation import evaluate  # noqa: E402
-from crampwise.trials.services.lifecycle import create_trial, stop_trial  # noqa: E402
-from crampwise.trials.services.tonight import last_night_over, plan_night, tonight_for  # noqa: E402
-from crampwise.trials.stopping import Decision  # noqa: E402
+from crampwise.diary.core.records import NightRecord
+from crampwise.diary.services import import_records, save_night
+from crampwise.trials.core.design import Arm, build_schedule
+from crampwise.trials.core.stopping import Decision
+from crampwise.trials.models import Trial
+from crampwise.trials.services.chart import chart_svg
+from crampwise.trials.services.evaluation import evaluate
+from crampwise.trials.services.lifecycle import create_trial, stop_trial
+from crampwise.trials.services.tonight import last_night_over, plan_night, tonight_for
 
 pytestmark = pytest.mark.django_db
 

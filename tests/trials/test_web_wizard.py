@@ -10,16 +10,16 @@ from django.conf import settings
 if not settings.configured:  # `pytest tests/trials -p no:django` runs the pure core only
     pytest.skip("web tests need pytest-django", allow_module_level=True)
 
-from django.urls import reverse  # noqa: E402
+from django.urls import reverse
 
-from crampwise.diary.records import NightRecord  # noqa: E402
-from crampwise.diary.services import import_records  # noqa: E402
-from crampwise.knowledge import load_remedies  # noqa: E402
-from crampwise.trials.design import TrialDesign, build_schedule, pair_order  # noqa: E402
-from crampwise.trials.models import Trial  # noqa: E402
-from crampwise.trials.services.catalogue import TrialError  # noqa: E402
-from crampwise.trials.services.lifecycle import create_trial  # noqa: E402
-from crampwise.trials.services.tonight import plan_night, tonight_for  # noqa: E402
+from crampwise.core.knowledge import load_remedies
+from crampwise.diary.core.records import NightRecord
+from crampwise.diary.services import import_records
+from crampwise.trials.core.design import TrialDesign, build_schedule, pair_order
+from crampwise.trials.models import Trial
+from crampwise.trials.services.catalogue import TrialError
+from crampwise.trials.services.lifecycle import create_trial
+from crampwise.trials.services.tonight import plan_night, tonight_for
 
 pytestmark = pytest.mark.django_db
 

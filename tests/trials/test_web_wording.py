@@ -13,18 +13,18 @@ from django.conf import settings
 if not settings.configured:  # `pytest tests/trials -p no:django` runs the pure core only
     pytest.skip("web tests need pytest-django", allow_module_level=True)
 
-from django.urls import reverse  # noqa: E402
+from django.urls import reverse
 
-from crampwise.knowledge import load_knowledge  # noqa: E402
-from crampwise.knowledge.texts import iter_patient_texts  # noqa: E402
-from crampwise.trials.design import build_schedule  # noqa: E402
-from crampwise.trials.rules import own_label_problem  # noqa: E402
-from crampwise.trials.services.evaluation import evaluate  # noqa: E402
-from crampwise.trials.services.lifecycle import create_trial  # noqa: E402
-from crampwise.trials.services.presentation import look_sentence, pain_sentences  # noqa: E402
-from crampwise.trials.services.tonight import last_night_over, plan_night, plan_words  # noqa: E402
-from crampwise.trials.services.wizard import baseline_sentence, diary_baseline, length_sentences  # noqa: E402
-from tests.trials.test_web_results import finished_trial, simulate_diary  # noqa: E402
+from crampwise.core.knowledge import load_knowledge
+from crampwise.core.knowledge.texts import iter_patient_texts
+from crampwise.trials.core.design import build_schedule
+from crampwise.trials.core.rules import own_label_problem
+from crampwise.trials.services.evaluation import evaluate
+from crampwise.trials.services.lifecycle import create_trial
+from crampwise.trials.services.presentation import look_sentence, pain_sentences
+from crampwise.trials.services.tonight import last_night_over, plan_night, plan_words
+from crampwise.trials.services.wizard import baseline_sentence, diary_baseline, length_sentences
+from tests.trials.test_web_results import finished_trial, simulate_diary
 
 pytestmark = pytest.mark.django_db
 MAX_GRADE = 8
@@ -60,7 +60,7 @@ def core_texts(report: dict) -> set[str]:
 
 def sentences_of(page: str, skip: set[str] = frozenset()) -> list[str]:
     """The running text of a page's main part: paragraphs and list items, tags removed."""
-    main = page[page.index("<main"):page.index("</main>")]
+    main = page[page.index("<main") : page.index("</main>")]
     main = re.sub(r"<(svg|table|form|code|h[1-6])\b.*?</\1>", " ", main, flags=re.DOTALL)
     main = re.sub(r'<ul class="sources">.*?</ul>', " ", main, flags=re.DOTALL)
     blocks = re.findall(r"<(?:p|li)\b[^>]*>((?:(?!<p\b).)*?)</(?:p|li)>", main, flags=re.DOTALL)
@@ -69,14 +69,22 @@ def sentences_of(page: str, skip: set[str] = frozenset()) -> list[str]:
     for block in blocks:
         text = html_lib.unescape(re.sub(r"<[^>]+>", " ", block))
         text = re.sub(r"\[[\d, ]*\]", "", " ".join(text.split()))  # citation numbers
-        if any(text == known or text.startswith(known) or known.startswith(text) for known in skip if known):
+        if any(
+            text == known or text.startswith(known) or known.startswith(text)
+            for known in skip
+            if known
+        ):
             continue
         texts.extend(s for s in re.split(r"(?<=[.!?])\s+", text) if len(s.split()) >= 6)
     return texts
 
 
 def assert_plain(texts) -> None:
-    hard = [(round(textstat.flesch_kincaid_grade(t), 1), t) for t in texts if textstat.flesch_kincaid_grade(t) > MAX_GRADE]
+    hard = [
+        (round(textstat.flesch_kincaid_grade(t), 1), t)
+        for t in texts
+        if textstat.flesch_kincaid_grade(t) > MAX_GRADE
+    ]
     assert not hard, hard
 
 
@@ -95,8 +103,18 @@ def test_plans_looks_and_length_advice_read_plainly(syllables_without_downloads,
     assert_plain(texts)
 
 
-@pytest.mark.parametrize("page", ["trial_new", "trial_looks", "design:stretching", "design:medicine_change",
-                                  "design:own", "detail", "report"])
+@pytest.mark.parametrize(
+    "page",
+    [
+        "trial_new",
+        "trial_looks",
+        "design:stretching",
+        "design:medicine_change",
+        "design:own",
+        "detail",
+        "report",
+    ],
+)
 def test_the_pages_read_plainly(syllables_without_downloads, owner_client, owner, page):
     """The running text of each trial page, sentence by sentence."""
     skip: set[str] = set()

@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401 - connects the profile-creation handler
+        from crampwise.accounts import signals  # noqa: F401 - connects the profile-creation handler

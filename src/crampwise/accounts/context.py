@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from .nightmode import night_mode_on
+from crampwise.accounts.core.nightmode import night_mode_on
 
 
 def night_mode(request) -> dict:

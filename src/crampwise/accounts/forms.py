@@ -6,7 +6,7 @@ from zoneinfo import available_timezones
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Profile
+from crampwise.accounts.models import Profile
 
 ZONES = sorted(available_timezones() - {"Factory", "localtime"})
 
@@ -16,7 +16,15 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Profile
-        fields = ["birth_year", "sex", "time_zone", "bedtime", "wake_time", "day_boundary", "night_mode"]
+        fields = [
+            "birth_year",
+            "sex",
+            "time_zone",
+            "bedtime",
+            "wake_time",
+            "day_boundary",
+            "night_mode",
+        ]
         widgets = {
             "bedtime": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "wake_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
@@ -38,7 +46,8 @@ class ProfileForm(forms.ModelForm):
 
 class DeleteAccountForm(forms.Form):
     password = forms.CharField(
-        label=_("Your password, to confirm"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=_("Your password, to confirm"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
     def __init__(self, *args, user=None, **kwargs):

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from crampwise.diary.nights import DEFAULT_DAY_BOUNDARY
+from crampwise.diary.core.nights import DEFAULT_DAY_BOUNDARY
 
 
 def validate_time_zone(value: str) -> None:

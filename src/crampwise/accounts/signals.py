@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from .models import Profile
+from crampwise.accounts.models import Profile
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL)

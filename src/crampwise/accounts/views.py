@@ -8,8 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .data_export import account_zip
-from .forms import DeleteAccountForm, ProfileForm
+from crampwise.accounts.data_export import account_zip
+from crampwise.accounts.forms import DeleteAccountForm, ProfileForm
 
 
 @login_required
@@ -29,7 +29,9 @@ def profile(request):
 @login_required
 def export_account(request):
     response = HttpResponse(account_zip(request.user), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="crampwise-{timezone.localdate().isoformat()}.zip"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="crampwise-{timezone.localdate().isoformat()}.zip"'
+    )
     return response
 
 

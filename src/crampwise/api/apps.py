@@ -6,8 +6,8 @@ class ApiConfig(AppConfig):
     label = "api"
 
     def ready(self) -> None:
-        from django.core import checks  # noqa: PLC0415
+        from django.core import checks
 
-        from .checks import check_api_rates  # noqa: PLC0415
+        from crampwise.api.checks import check_api_rates
 
         checks.register(check_api_rates)

@@ -13,9 +13,9 @@ from ninja.errors import AuthenticationError, Throttled
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
-from .errors import problem
-from .throttles import PerIPThrottle
-from .tokens import find_active_token, note_use
+from crampwise.api.errors import problem
+from crampwise.api.throttles import PerIPThrottle
+from crampwise.api.tokens import find_active_token, note_use
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -50,7 +50,9 @@ class BearerTokenAuth(HttpBearer):
         if found is None:
             raise AuthenticationError()  # unknown, revoked, or its account is closed
         if request.method not in SAFE_METHODS and not found.can_write:
-            raise problem(403, _("This token can only read. Create a read-write token to make changes."))
+            raise problem(
+                403, _("This token can only read. Create a read-write token to make changes.")
+            )
         note_use(found)
         request.user = found.user
         request.api_token = found
@@ -73,5 +75,10 @@ class SessionCookieAuth(APIKeyCookie):
             return None
         # Checked after the login, so that a stranger learns only "log in", never "CSRF".
         if request.method not in SAFE_METHODS and check_csrf(request) is not None:
-            raise problem(403, _("The CSRF check failed. Send the csrftoken cookie's value in the X-CSRFToken header."))
+            raise problem(
+                403,
+                _(
+                    "The CSRF check failed. Send the csrftoken cookie's value in the X-CSRFToken header."
+                ),
+            )
         return request.user

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.checks import Error
 
-from .throttles import PerIPThrottle, PerTokenThrottle
+from crampwise.api.throttles import PerIPThrottle, PerTokenThrottle
 
 
 def check_api_rates(app_configs=None, **kwargs) -> list[Error]:
@@ -14,9 +14,10 @@ def check_api_rates(app_configs=None, **kwargs) -> list[Error]:
         try:
             throttle.parse_rate(rate)
         except ValueError:
-            errors.append(Error(
-                f"CRAMPWISE_{throttle.setting_name} is {rate!r}; write a rate such as 300/min (N/s, N/min, N/hour or N/day)",
-                id="crampwise_api.E001",
-            ))
+            errors.append(
+                Error(
+                    f"CRAMPWISE_{throttle.setting_name} is {rate!r}; write a rate such as 300/min (N/s, N/min, N/hour or N/day)",
+                    id="crampwise_api.E001",
+                )
+            )
     return errors
-

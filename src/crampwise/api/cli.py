@@ -16,14 +16,22 @@ def token() -> None:
 
 @token.command("create")
 @click.option("--username", required=True)
-@click.option("--name", default="command line", show_default=True, help="Where the token will be used.")
-@click.option("--scope", type=click.Choice(SCOPES), default="read", show_default=True, help="What the token may do.")
+@click.option(
+    "--name", default="command line", show_default=True, help="Where the token will be used."
+)
+@click.option(
+    "--scope",
+    type=click.Choice(SCOPES),
+    default="read",
+    show_default=True,
+    help="What the token may do.",
+)
 def create(username: str, name: str, scope: str) -> None:
     """Make a token and print it once, alone on the last line (it is stored only as a hash)."""
-    from crampwise.cli import get_user, migrate_quietly, setup_django  # noqa: PLC0415 - keep --help fast
+    from crampwise.cli import get_user, migrate_quietly, setup_django
 
     setup_django()
-    from crampwise.api.tokens import create_token  # noqa: PLC0415
+    from crampwise.api.tokens import create_token
 
     name = name.strip() or "command line"
     if len(name) > 80 or "\x00" in name:
@@ -40,15 +48,18 @@ def create(username: str, name: str, scope: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the tokens as JSON.")
 def list_tokens(username: str, as_json: bool) -> None:
     """List a person's tokens (never the secrets): id, name, scope, dates."""
-    from crampwise.cli import get_user, migrate_quietly, setup_django  # noqa: PLC0415
+    from crampwise.cli import get_user, migrate_quietly, setup_django
 
     setup_django()
-    from crampwise.api.models import AccessToken  # noqa: PLC0415
+    from crampwise.api.models import AccessToken
 
     migrate_quietly()
     rows = [
         {
-            "id": str(t.pk), "name": t.name, "scope": t.scope, "starts_with": t.prefix,
+            "id": str(t.pk),
+            "name": t.name,
+            "scope": t.scope,
+            "starts_with": t.prefix,
             "created_at": t.created_at.isoformat(),
             "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
             "revoked_at": t.revoked_at.isoformat() if t.revoked_at else None,
@@ -61,7 +72,11 @@ def list_tokens(username: str, as_json: bool) -> None:
     if not rows:
         click.echo(f"{username} has no tokens")
     for r in rows:
-        state = f"revoked {r['revoked_at'][:10]}" if r["revoked_at"] else f"last used {(r['last_used_at'] or 'never')[:16]}"
+        state = (
+            f"revoked {r['revoked_at'][:10]}"
+            if r["revoked_at"]
+            else f"last used {(r['last_used_at'] or 'never')[:16]}"
+        )
         click.echo(f"{r['id']}  {r['scope']:<10}  {r['starts_with']}…  {r['name']}  ({state})")
 
 
@@ -70,18 +85,20 @@ def list_tokens(username: str, as_json: bool) -> None:
 @click.option("--username", required=True)
 def revoke(token_id: str, username: str) -> None:
     """Revoke one of a person's tokens by its id (see `crampwise token list`)."""
-    import uuid  # noqa: PLC0415
+    import uuid
 
-    from crampwise.cli import get_user, migrate_quietly, setup_django  # noqa: PLC0415
+    from crampwise.cli import get_user, migrate_quietly, setup_django
 
     setup_django()
-    from crampwise.api.tokens import revoke_token  # noqa: PLC0415
+    from crampwise.api.tokens import revoke_token
 
     migrate_quietly()
     try:
         parsed = uuid.UUID(token_id)
     except ValueError:
-        raise click.ClickException(f"{token_id!r} is not a token id; see `crampwise token list`") from None
+        raise click.ClickException(
+            f"{token_id!r} is not a token id; see `crampwise token list`"
+        ) from None
     if not revoke_token(get_user(username), parsed):
         raise click.ClickException(f"{username} has no active token {token_id}")
     click.echo(f"revoked token {parsed}")

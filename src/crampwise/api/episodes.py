@@ -16,14 +16,13 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict, StrictInt
 
+from crampwise.api.errors import ApiProblem, not_found, problem, responses
+from crampwise.api.fields import Instant
+from crampwise.api.nights import NightRange, check_range
+from crampwise.api.paging import PageMeta, PageParams, page
 from crampwise.diary import services
+from crampwise.diary.core.records import MUSCLES, RELIEFS, SIDES
 from crampwise.diary.models import Episode
-from crampwise.diary.records import MUSCLES, RELIEFS, SIDES
-
-from .errors import ApiProblem, not_found, problem, responses
-from .fields import Instant
-from .nights import NightRange, check_range
-from .paging import PageMeta, PageParams, page
 
 router = Router(tags=["episodes"])
 
@@ -40,16 +39,28 @@ LONGEST_CRAMP = timedelta(hours=24)
 class EpisodeDetails(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    ended_at: Instant | None = Field(None, description="When it ended (ISO 8601 with offset); null while it goes on.")
+    ended_at: Instant | None = Field(
+        None, description="When it ended (ISO 8601 with offset); null while it goes on."
+    )
     muscle: Muscle | None = Field(None, description="Which muscle.")
     side: Side | None = Field(None, description="Which leg.")
-    pain: StrictInt | None = Field(None, ge=0, le=10, description="Pain, 0 none to 10 worst imaginable.")
-    reliefs: list[Relief] = Field(default_factory=list, max_length=20, description="What was tried; a repeated entry counts once.")
+    pain: StrictInt | None = Field(
+        None, ge=0, le=10, description="Pain, 0 none to 10 worst imaginable."
+    )
+    reliefs: list[Relief] = Field(
+        default_factory=list,
+        max_length=20,
+        description="What was tried; a repeated entry counts once.",
+    )
 
 
 class EpisodeIn(EpisodeDetails):
-    id: uuid.UUID = Field(description="Made by the client (a random UUID) before the first try, and kept for every retry.")
-    started_at: Instant = Field(description="When the cramp started: ISO 8601 with offset, for example 2026-11-26T03:12:00+00:00.")
+    id: uuid.UUID = Field(
+        description="Made by the client (a random UUID) before the first try, and kept for every retry."
+    )
+    started_at: Instant = Field(
+        description="When the cramp started: ISO 8601 with offset, for example 2026-11-26T03:12:00+00:00."
+    )
 
 
 class EpisodeChange(EpisodeDetails):
@@ -58,7 +69,9 @@ class EpisodeChange(EpisodeDetails):
 
 class EpisodeOut(Schema):
     id: uuid.UUID
-    night: date = Field(description="The night it belongs to (the date of that evening, by the person's day boundary).")
+    night: date = Field(
+        description="The night it belongs to (the date of that evening, by the person's day boundary)."
+    )
     started_at: datetime
     ended_at: datetime | None
     duration_seconds: int | None
@@ -80,12 +93,17 @@ def utc(instant: datetime | None) -> datetime | None:
 
 def episode_out(episode: Episode) -> dict:
     return {
-        "id": episode.id, "night": episode.night, "started_at": utc(episode.started_at),
-        "ended_at": utc(episode.ended_at), "duration_seconds": episode.duration_seconds,
+        "id": episode.id,
+        "night": episode.night,
+        "started_at": utc(episode.started_at),
+        "ended_at": utc(episode.ended_at),
+        "duration_seconds": episode.duration_seconds,
         # Only known values are answered, so that the answer always matches the documented schema.
         "muscle": episode.muscle if episode.muscle in MUSCLES else None,
-        "side": episode.side if episode.side in SIDES else None, "pain": episode.pain,
-        "reliefs": [r for r in episode.reliefs if r in RELIEFS], "created_at": episode.created_at,
+        "side": episode.side if episode.side in SIDES else None,
+        "pain": episode.pain,
+        "reliefs": [r for r in episode.reliefs if r in RELIEFS],
+        "created_at": episode.created_at,
     }
 
 
@@ -101,7 +119,9 @@ def check_times(started_at: datetime, ended_at: datetime | None, fresh_start: bo
         elif ended_at < started_at:
             problems.append(("ended_at", _("The end comes before the start.")))
         elif ended_at - started_at > LONGEST_CRAMP:
-            problems.append(("ended_at", _("A cramp lasting more than a day is not a cramp to log here.")))
+            problems.append(
+                ("ended_at", _("A cramp lasting more than a day is not a cramp to log here."))
+            )
     if problems:
         raise ApiProblem(422, problems)
 
@@ -124,17 +144,25 @@ def own_episode(request, episode_id: uuid.UUID) -> Episode:
     return episode
 
 
-@router.post("/episodes", response={200: EpisodeOut, 201: EpisodeOut, **responses(400, 401, 403, 409, 422, 429)},
-             operation_id="logEpisode", summary="Log a cramp (a retry with the same id is answered, not repeated)")
+@router.post(
+    "/episodes",
+    response={200: EpisodeOut, 201: EpisodeOut, **responses(400, 401, 403, 409, 422, 429)},
+    operation_id="logEpisode",
+    summary="Log a cramp (a retry with the same id is answered, not repeated)",
+)
 def log_episode(request, payload: EpisodeIn):
     """201 with the new episode; 200 with the stored one when this id was logged before."""
     check_times(payload.started_at, payload.ended_at, fresh_start=True)
     with transaction.atomic():
         try:
-            episode, created = services.log_episode(request.user, episode_id=payload.id, started_at=payload.started_at)
+            episode, created = services.log_episode(
+                request.user, episode_id=payload.id, started_at=payload.started_at
+            )
         except PermissionError:
             # Somebody else's id. Say only that it is taken; the client makes a new one.
-            raise problem(409, _("This id is already in use. Make a new UUID for this cramp."), "id") from None
+            raise problem(
+                409, _("This id is already in use. Make a new UUID for this cramp."), "id"
+            ) from None
         if not created:
             return Status(200, episode_out(episode))
         apply_details(episode, payload.model_dump(exclude={"id", "started_at"}))
@@ -142,8 +170,12 @@ def log_episode(request, payload: EpisodeIn):
     return Status(201, episode_out(episode))
 
 
-@router.get("/episodes", response={200: EpisodePage, **responses(401, 422, 429)}, operation_id="listEpisodes",
-            summary="List logged cramps, by the nights they belong to")
+@router.get(
+    "/episodes",
+    response={200: EpisodePage, **responses(401, 422, 429)},
+    operation_id="listEpisodes",
+    summary="List logged cramps, by the nights they belong to",
+)
 def list_episodes(request, where: Query[NightRange], paging: Query[PageParams]):
     check_range(where)
     rows = Episode.objects.filter(user=request.user).order_by("started_at", "id")
@@ -155,14 +187,22 @@ def list_episodes(request, where: Query[NightRange], paging: Query[PageParams]):
     return {"items": [episode_out(e) for e in items], **meta}
 
 
-@router.get("/episodes/{episode_id}", response={200: EpisodeOut, **responses(401, 404, 422, 429)},
-            operation_id="getEpisode", summary="Get one logged cramp")
+@router.get(
+    "/episodes/{episode_id}",
+    response={200: EpisodeOut, **responses(401, 404, 422, 429)},
+    operation_id="getEpisode",
+    summary="Get one logged cramp",
+)
 def get_episode(request, episode_id: uuid.UUID):
     return episode_out(own_episode(request, episode_id))
 
 
-@router.patch("/episodes/{episode_id}", response={200: EpisodeOut, **responses(400, 401, 403, 404, 422, 429)},
-              operation_id="changeEpisode", summary="Add details to a logged cramp, or mark it over")
+@router.patch(
+    "/episodes/{episode_id}",
+    response={200: EpisodeOut, **responses(400, 401, 403, 404, 422, 429)},
+    operation_id="changeEpisode",
+    summary="Add details to a logged cramp, or mark it over",
+)
 def change_episode(request, episode_id: uuid.UUID, payload: EpisodeChange):
     episode = own_episode(request, episode_id)
     details = payload.model_dump(exclude_unset=True)
@@ -172,8 +212,12 @@ def change_episode(request, episode_id: uuid.UUID, payload: EpisodeChange):
     return episode_out(episode)
 
 
-@router.delete("/episodes/{episode_id}", response={204: None, **responses(401, 403, 404, 422, 429)},
-               operation_id="deleteEpisode", summary="Delete a cramp logged by mistake")
+@router.delete(
+    "/episodes/{episode_id}",
+    response={204: None, **responses(401, 403, 404, 422, 429)},
+    operation_id="deleteEpisode",
+    summary="Delete a cramp logged by mistake",
+)
 def delete_episode(request, episode_id: uuid.UUID):
     services.delete_episode(own_episode(request, episode_id))
     return Status(204, None)

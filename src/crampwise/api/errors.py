@@ -71,14 +71,19 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def on_unauthenticated(request: HttpRequest, exc: AuthenticationError):
-        message = _("Log in, or send a valid personal access token as “Authorization: Bearer TOKEN”.")
-        return answer(request, 401, [(None, message)], {"WWW-Authenticate": 'Bearer realm="crampwise"'})
+        message = _(
+            "Log in, or send a valid personal access token as “Authorization: Bearer TOKEN”."
+        )
+        return answer(
+            request, 401, [(None, message)], {"WWW-Authenticate": 'Bearer realm="crampwise"'}
+        )
 
     @api.exception_handler(Throttled)
     def on_throttled(request: HttpRequest, exc: Throttled):
         wait = exc.wait if exc.wait is not None else 60
         message = _("Too many requests. Please wait %(seconds)s seconds and try again.") % {
-            "seconds": math.ceil(wait)}
+            "seconds": math.ceil(wait)
+        }
         return answer(request, 429, [(None, message)], {"Retry-After": str(math.ceil(wait))})
 
     @api.exception_handler(HttpError)
@@ -150,16 +155,26 @@ def message_for(error: dict) -> str:
         "date_parsing": _("Write a date as YYYY-MM-DD, for example 2026-11-25."),
         "date_from_datetime_parsing": _("Write a date as YYYY-MM-DD, for example 2026-11-25."),
         "date_from_datetime_inexact": _("Write a date as YYYY-MM-DD, for example 2026-11-25."),
-        "datetime_type": _("Write a time as ISO 8601 with its offset, for example 2026-11-26T03:12:00+00:00."),
-        "datetime_parsing": _("Write a time as ISO 8601 with its offset, for example 2026-11-26T03:12:00+00:00."),
-        "datetime_from_date_parsing": _("Write a time as ISO 8601 with its offset, for example 2026-11-26T03:12:00+00:00."),
+        "datetime_type": _(
+            "Write a time as ISO 8601 with its offset, for example 2026-11-26T03:12:00+00:00."
+        ),
+        "datetime_parsing": _(
+            "Write a time as ISO 8601 with its offset, for example 2026-11-26T03:12:00+00:00."
+        ),
+        "datetime_from_date_parsing": _(
+            "Write a time as ISO 8601 with its offset, for example 2026-11-26T03:12:00+00:00."
+        ),
         "timezone_aware": _("Give the time with its offset from UTC, for example +01:00 or Z."),
         "datetime_object_invalid": _("This is not a real time."),
         "literal_error": _("Choose one of: %(expected)s."),
         "enum": _("Choose one of: %(expected)s."),
     }
     if kind in messages:
-        return messages[kind] % {"expected": ctx.get("expected", "")} if "%(" in messages[kind] else messages[kind]
+        return (
+            messages[kind] % {"expected": ctx.get("expected", "")}
+            if "%(" in messages[kind]
+            else messages[kind]
+        )
     ranges = {
         "greater_than_equal": _("Write a value of at least %(limit)s."),
         "greater_than": _("Write a value above %(limit)s."),
@@ -172,7 +187,14 @@ def message_for(error: dict) -> str:
         "string_pattern_mismatch": _("This is not in the expected form (%(limit)s)."),
     }
     if kind in ranges:
-        limit = next((ctx[k] for k in ("ge", "gt", "le", "lt", "max_length", "min_length", "pattern") if k in ctx), "")
+        limit = next(
+            (
+                ctx[k]
+                for k in ("ge", "gt", "le", "lt", "max_length", "min_length", "pattern")
+                if k in ctx
+            ),
+            "",
+        )
         return ranges[kind] % {"limit": limit}
     logger.debug("untranslated validation error %s", kind)
     return str(error.get("msg", _("This value is not valid.")))

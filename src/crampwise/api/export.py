@@ -6,9 +6,8 @@ from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Router
 
+from crampwise.api.errors import responses
 from crampwise.diary import services
-
-from .errors import responses
 
 router = Router(tags=["export"])
 
@@ -22,10 +21,19 @@ CSV_RESPONSE = {
 }
 
 
-@router.get("/export/nights.csv", response=responses(401, 429), openapi_extra=CSV_RESPONSE,
-            operation_id="exportNightsCsv", summary="Download the nightly CSV")
+@router.get(
+    "/export/nights.csv",
+    response=responses(401, 429),
+    openapi_extra=CSV_RESPONSE,
+    operation_id="exportNightsCsv",
+    summary="Download the nightly CSV",
+)
 def export_nights_csv(request):
-    response = HttpResponse(services.export_csv(request.user), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="crampwise-nights-{timezone.localdate().isoformat()}.csv"'
+    response = HttpResponse(
+        services.export_csv(request.user), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="crampwise-nights-{timezone.localdate().isoformat()}.csv"'
+    )
     response["Cache-Control"] = "private, no-store"
     return response

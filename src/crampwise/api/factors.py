@@ -9,14 +9,13 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
+from crampwise.api.errors import problem, responses
+from crampwise.api.fields import text
+from crampwise.api.paging import PageMeta, PageParams, page
 from crampwise.diary import services
-from crampwise.diary.csvformat import FIXED_COLUMNS
+from crampwise.diary.core.csvformat import FIXED_COLUMNS
+from crampwise.diary.core.records import FactorSpec
 from crampwise.diary.models import CustomFactor
-from crampwise.diary.records import FactorSpec
-
-from .errors import problem, responses
-from .fields import text
-from .paging import PageMeta, PageParams, page
 
 router = Router(tags=["factors"])
 
@@ -38,7 +37,10 @@ class FactorPage(PageMeta):
 class FactorIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$", description="Lower-case letters, digits and _, starting with a letter; at most 40.")
+    name: str = Field(
+        pattern=r"^[a-z][a-z0-9_]{0,39}$",
+        description="Lower-case letters, digits and _, starting with a letter; at most 40.",
+    )
     label: Label = Field(description="The question to ask each morning, such as “Late dinner?”.")
     kind: Kind = "yes_no"
 
@@ -47,26 +49,41 @@ def factor_out(spec: FactorSpec) -> dict:
     return {"name": spec.name, "kind": spec.kind, "label": spec.label, "builtin": spec.builtin}
 
 
-@router.get("/factors", response={200: FactorPage, **responses(401, 422, 429)}, operation_id="listFactors",
-            summary="List the factors of the diary: built-in first, then your own")
+@router.get(
+    "/factors",
+    response={200: FactorPage, **responses(401, 422, 429)},
+    operation_id="listFactors",
+    summary="List the factors of the diary: built-in first, then your own",
+)
 def list_factors(request, paging: Query[PageParams]):
     items, meta = page(services.factor_specs(request.user), paging)
     return {"items": [factor_out(s) for s in items], **meta}
 
 
-@router.post("/factors", response={201: FactorOut, **responses(400, 401, 403, 409, 422, 429)},
-             operation_id="createFactor", summary="Add a factor of your own")
+@router.post(
+    "/factors",
+    response={201: FactorOut, **responses(400, 401, 403, 409, 422, 429)},
+    operation_id="createFactor",
+    summary="Add a factor of your own",
+)
 def create_factor(request, payload: FactorIn):
     if payload.name in FIXED_COLUMNS:
-        raise problem(422, _("“%(name)s” is already a column of the CSV file. Please choose another name.") % {
-            "name": payload.name}, "name")
-    taken = problem(409, _("You already have a factor called “%(name)s”.") % {"name": payload.name}, "name")
+        raise problem(
+            422,
+            _("“%(name)s” is already a column of the CSV file. Please choose another name.")
+            % {"name": payload.name},
+            "name",
+        )
+    taken = problem(
+        409, _("You already have a factor called “%(name)s”.") % {"name": payload.name}, "name"
+    )
     if CustomFactor.objects.filter(user=request.user, name=payload.name).exists():
         raise taken
     try:
         with transaction.atomic():
             factor = CustomFactor.objects.create(
-                user=request.user, name=payload.name, label=payload.label, kind=payload.kind)
+                user=request.user, name=payload.name, label=payload.label, kind=payload.kind
+            )
     except IntegrityError:  # the same name, created a moment ago by another request
         raise taken from None
     return Status(201, factor_out(FactorSpec(factor.name, factor.kind, factor.label)))

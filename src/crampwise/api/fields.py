@@ -37,7 +37,9 @@ def _iso_instant(value: Any) -> Any:
     # pydantic would also take a number of seconds since 1970; the API documents ISO 8601 only.
     if isinstance(value, datetime) or (isinstance(value, str) and ISO_INSTANT.match(value)):
         return value
-    raise invalid(_("Write a time as ISO 8601 with its offset, for example 2026-11-26T03:12:00+00:00."))
+    raise invalid(
+        _("Write a time as ISO 8601 with its offset, for example 2026-11-26T03:12:00+00:00.")
+    )
 
 
 def _clean_text(value: Any) -> Any:
@@ -61,7 +63,9 @@ def _clean_name(value: Any) -> Any:
         if value != value.strip():
             raise invalid(_("Write the name without spaces at the start or end."))
         if ";" in value:
-            raise invalid(_("Please leave out the “;” character: it separates names in the CSV file."))
+            raise invalid(
+                _("Please leave out the “;” character: it separates names in the CSV file.")
+            )
     return value
 
 

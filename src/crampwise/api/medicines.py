@@ -10,12 +10,11 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
+from crampwise.api.errors import not_found, problem, responses
+from crampwise.api.fields import IsoDate, MedicineName, text
+from crampwise.api.paging import PageMeta, PageParams, page
+from crampwise.diary.core.records import MEDICINE_PURPOSES
 from crampwise.diary.models import Medicine
-from crampwise.diary.records import MEDICINE_PURPOSES
-
-from .errors import not_found, problem, responses
-from .fields import IsoDate, MedicineName, text
-from .paging import PageMeta, PageParams, page
 
 router = Router(tags=["medicines"])
 
@@ -29,13 +28,19 @@ class MedicineIn(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: MedicineName = Field(description="As on the box; it is the name used in a night's `medicines_taken`.")
+    name: MedicineName = Field(
+        description="As on the box; it is the name used in a night's `medicines_taken`."
+    )
     dose: Dose = Field("", description="As written on the box, for example “40 mg once a day”.")
     started: IsoDate | None = Field(None, description="When it was started (YYYY-MM-DD).")
-    stopped: IsoDate | None = Field(None, description="When it was stopped (YYYY-MM-DD); null while still taken.")
+    stopped: IsoDate | None = Field(
+        None, description="When it was stopped (YYYY-MM-DD); null while still taken."
+    )
     purpose: Purpose = Field(
-        "other", description="cramps_preventive (taken every day against cramps), cramps_at_time "
-        "(taken when a cramp happens) or other.")
+        "other",
+        description="cramps_preventive (taken every day against cramps), cramps_at_time "
+        "(taken when a cramp happens) or other.",
+    )
     note: MedicineNote = ""
 
 
@@ -54,8 +59,15 @@ class MedicinePage(PageMeta):
 
 
 def medicine_out(m: Medicine) -> dict:
-    return {"id": m.id, "name": m.name, "dose": m.dose, "started": m.started, "stopped": m.stopped,
-            "purpose": m.purpose if m.purpose in MEDICINE_PURPOSES else "other", "note": m.note}
+    return {
+        "id": m.id,
+        "name": m.name,
+        "dose": m.dose,
+        "started": m.started,
+        "stopped": m.stopped,
+        "purpose": m.purpose if m.purpose in MEDICINE_PURPOSES else "other",
+        "note": m.note,
+    }
 
 
 def check_dates(payload: MedicineIn) -> None:
@@ -70,29 +82,47 @@ def own_medicine(request, medicine_id: uuid.UUID) -> Medicine:
     return medicine
 
 
-@router.get("/medicines", response={200: MedicinePage, **responses(401, 422, 429)}, operation_id="listMedicines",
-            summary="List your medicines")
+@router.get(
+    "/medicines",
+    response={200: MedicinePage, **responses(401, 422, 429)},
+    operation_id="listMedicines",
+    summary="List your medicines",
+)
 def list_medicines(request, paging: Query[PageParams]):
-    items, meta = page(Medicine.objects.filter(user=request.user).order_by("-started", "name", "id"), paging)
+    items, meta = page(
+        Medicine.objects.filter(user=request.user).order_by("-started", "name", "id"), paging
+    )
     return {"items": [medicine_out(m) for m in items], **meta}
 
 
-@router.post("/medicines", response={201: MedicineOut, **responses(400, 401, 403, 422, 429)},
-             operation_id="createMedicine", summary="Add a medicine")
+@router.post(
+    "/medicines",
+    response={201: MedicineOut, **responses(400, 401, 403, 422, 429)},
+    operation_id="createMedicine",
+    summary="Add a medicine",
+)
 def create_medicine(request, payload: MedicineIn):
     check_dates(payload)
     medicine = Medicine.objects.create(user=request.user, **payload.model_dump())
     return Status(201, medicine_out(medicine))
 
 
-@router.get("/medicines/{medicine_id}", response={200: MedicineOut, **responses(401, 404, 422, 429)},
-            operation_id="getMedicine", summary="Get one medicine")
+@router.get(
+    "/medicines/{medicine_id}",
+    response={200: MedicineOut, **responses(401, 404, 422, 429)},
+    operation_id="getMedicine",
+    summary="Get one medicine",
+)
 def get_medicine(request, medicine_id: uuid.UUID):
     return medicine_out(own_medicine(request, medicine_id))
 
 
-@router.put("/medicines/{medicine_id}", response={200: MedicineOut, **responses(400, 401, 403, 404, 422, 429)},
-            operation_id="replaceMedicine", summary="Change a medicine")
+@router.put(
+    "/medicines/{medicine_id}",
+    response={200: MedicineOut, **responses(400, 401, 403, 404, 422, 429)},
+    operation_id="replaceMedicine",
+    summary="Change a medicine",
+)
 def replace_medicine(request, medicine_id: uuid.UUID, payload: MedicineIn):
     medicine = own_medicine(request, medicine_id)
     check_dates(payload)
@@ -102,8 +132,12 @@ def replace_medicine(request, medicine_id: uuid.UUID, payload: MedicineIn):
     return medicine_out(medicine)
 
 
-@router.delete("/medicines/{medicine_id}", response={204: None, **responses(401, 403, 404, 422, 429)},
-               operation_id="deleteMedicine", summary="Remove a medicine")
+@router.delete(
+    "/medicines/{medicine_id}",
+    response={204: None, **responses(401, 403, 404, 422, 429)},
+    operation_id="deleteMedicine",
+    summary="Remove a medicine",
+)
 def delete_medicine(request, medicine_id: uuid.UUID):
     own_medicine(request, medicine_id).delete()
     return Status(204, None)

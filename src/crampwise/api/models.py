@@ -17,7 +17,9 @@ class AccessToken(models.Model):
         READ_WRITE = "read-write", _("Read and write")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(_("name"), max_length=80)
     scope = models.CharField(_("access"), max_length=10, choices=Scope.choices, default=Scope.READ)
     # sha256 hex of the whole token: a stolen database does not give working tokens.

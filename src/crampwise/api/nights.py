@@ -9,13 +9,12 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict, StrictInt, WithJsonSchema
 
+from crampwise.api.errors import ApiProblem, not_found, problem, responses
+from crampwise.api.fields import MedicineName, NightDate, OptionalNightDate, text
+from crampwise.api.paging import PageMeta, PageParams, page
 from crampwise.diary import services
+from crampwise.diary.core.records import FactorSpec
 from crampwise.diary.models import Episode, Night
-from crampwise.diary.records import FactorSpec
-
-from .errors import ApiProblem, not_found, problem, responses
-from .fields import MedicineName, NightDate, OptionalNightDate, text
-from .paging import PageMeta, PageParams, page
 
 router = Router(tags=["nights"])
 
@@ -23,10 +22,16 @@ MAX_FACTOR_VALUE = 100_000  # as in the CSV format and the check-in form
 
 FactorValue = Annotated[
     Any,
-    WithJsonSchema({
-        "anyOf": [{"type": "boolean"}, {"type": "number", "minimum": 0, "maximum": MAX_FACTOR_VALUE}, {"type": "null"}],
-        "description": "true/false for a yes/no factor, a number for a number factor, null for not recorded.",
-    }),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "boolean"},
+                {"type": "number", "minimum": 0, "maximum": MAX_FACTOR_VALUE},
+                {"type": "null"},
+            ],
+            "description": "true/false for a yes/no factor, a number for a number factor, null for not recorded.",
+        }
+    ),
 ]
 Note = text(2000)
 
@@ -36,32 +41,54 @@ class NightIn(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    cramps: StrictInt | None = Field(None, ge=0, le=200, description="Cramps that night; 0 is a cramp-free night, null not recorded.")
-    worst_pain: StrictInt | None = Field(None, ge=0, le=10, description="Worst pain, 0 none to 10 worst imaginable.")
-    minutes_awake: StrictInt | None = Field(None, ge=0, le=720, description="Minutes awake because of cramps.")
-    sleep_quality: StrictInt | None = Field(None, ge=1, le=5, description="1 very poor to 5 very good.")
-    soreness: StrictInt | None = Field(None, ge=0, le=3, description="Leg soreness on waking: 0 none to 3 severe.")
+    cramps: StrictInt | None = Field(
+        None,
+        ge=0,
+        le=200,
+        description="Cramps that night; 0 is a cramp-free night, null not recorded.",
+    )
+    worst_pain: StrictInt | None = Field(
+        None, ge=0, le=10, description="Worst pain, 0 none to 10 worst imaginable."
+    )
+    minutes_awake: StrictInt | None = Field(
+        None, ge=0, le=720, description="Minutes awake because of cramps."
+    )
+    sleep_quality: StrictInt | None = Field(
+        None, ge=1, le=5, description="1 very poor to 5 very good."
+    )
+    soreness: StrictInt | None = Field(
+        None, ge=0, le=3, description="Leg soreness on waking: 0 none to 3 severe."
+    )
     factors: dict[str, FactorValue] = Field(
-        default_factory=dict, max_length=200,
+        default_factory=dict,
+        max_length=200,
         description="Factor values of the day that ends in this night, keyed by CSV column name (built-in or your own).",
     )
-    medicines_taken: list[MedicineName] = Field(default_factory=list, max_length=100, description="Names of medicines taken that day.")
+    medicines_taken: list[MedicineName] = Field(
+        default_factory=list, max_length=100, description="Names of medicines taken that day."
+    )
     note: Note = Field("", description="A free note.")
 
 
 class NightOut(Schema):
     night: date = Field(description="The night, named by the date of its evening.")
-    cramps: int | None = Field(description="The night's count: the larger of the morning answer and the cramps logged that night.")
+    cramps: int | None = Field(
+        description="The night's count: the larger of the morning answer and the cramps logged that night."
+    )
     reported_cramps: int | None = Field(description="The morning answer as given.")
     episodes_logged: int = Field(description="Cramps logged during that night (see /episodes).")
     worst_pain: int | None
     minutes_awake: int | None
     sleep_quality: int | None
     soreness: int | None
-    factors: dict[str, bool | int | float] = Field(description="Recorded factor values by CSV column name; an absent factor is not recorded.")
+    factors: dict[str, bool | int | float] = Field(
+        description="Recorded factor values by CSV column name; an absent factor is not recorded."
+    )
     medicines_taken: list[str]
     note: str
-    checked_in_at: datetime | None = Field(description="When the answers were last saved; null if only cramps were logged.")
+    checked_in_at: datetime | None = Field(
+        description="When the answers were last saved; null if only cramps were logged."
+    )
     updated_at: datetime
 
 
@@ -70,7 +97,9 @@ class NightPage(PageMeta):
 
 
 class NightRange(Schema):
-    from_: OptionalNightDate = Field(None, alias="from", description="First night (YYYY-MM-DD), inclusive.")
+    from_: OptionalNightDate = Field(
+        None, alias="from", description="First night (YYYY-MM-DD), inclusive."
+    )
     to: OptionalNightDate = Field(None, description="Last night (YYYY-MM-DD), inclusive.")
 
 
@@ -85,11 +114,19 @@ def night_out(row: Night, specs: list[FactorSpec]) -> dict:
             continue
         factors[name] = bool(value) if kind == "yes_no" else value
     return {
-        "night": row.night, "cramps": row.cramps, "reported_cramps": row.reported_cramps,
-        "episodes_logged": row.episode_count, "worst_pain": row.worst_pain,
-        "minutes_awake": row.minutes_awake, "sleep_quality": row.sleep_quality, "soreness": row.soreness,
-        "factors": factors, "medicines_taken": list(row.medicines_taken), "note": row.note,
-        "checked_in_at": row.checked_in_at, "updated_at": row.updated_at,
+        "night": row.night,
+        "cramps": row.cramps,
+        "reported_cramps": row.reported_cramps,
+        "episodes_logged": row.episode_count,
+        "worst_pain": row.worst_pain,
+        "minutes_awake": row.minutes_awake,
+        "sleep_quality": row.sleep_quality,
+        "soreness": row.soreness,
+        "factors": factors,
+        "medicines_taken": list(row.medicines_taken),
+        "note": row.note,
+        "checked_in_at": row.checked_in_at,
+        "updated_at": row.updated_at,
     }
 
 
@@ -98,7 +135,9 @@ def check_range(where: NightRange) -> None:
         raise problem(422, _("The last night comes before the first one."), "to")
 
 
-def clean_factors(values: dict[str, Any], specs: list[FactorSpec]) -> tuple[dict, list[tuple[str, str]]]:
+def clean_factors(
+    values: dict[str, Any], specs: list[FactorSpec]
+) -> tuple[dict, list[tuple[str, str]]]:
     """Factor answers as stored in Night.factors, and a problem for each wrong one."""
     kinds = {s.name: s.kind for s in specs}
     clean: dict[str, bool | int | float] = {}
@@ -107,7 +146,15 @@ def clean_factors(values: dict[str, Any], specs: list[FactorSpec]) -> tuple[dict
         field = f"factors.{name}"
         kind = kinds.get(name)
         if kind is None:
-            problems.append((field, _("“%(name)s” is not one of your factors. Add it first with POST /api/v1/factors.") % {"name": name[:60]}))
+            problems.append(
+                (
+                    field,
+                    _(
+                        "“%(name)s” is not one of your factors. Add it first with POST /api/v1/factors."
+                    )
+                    % {"name": name[:60]},
+                )
+            )
         elif value is None:
             continue
         elif kind == "yes_no":
@@ -116,15 +163,25 @@ def clean_factors(values: dict[str, Any], specs: list[FactorSpec]) -> tuple[dict
             else:
                 problems.append((field, _("Write true or false.")))
         # The comparison also turns away NaN and infinities (JSON parsers accept them).
-        elif isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= MAX_FACTOR_VALUE:
-            problems.append((field, _("Write a number from 0 to %(max)s.") % {"max": MAX_FACTOR_VALUE}))
+        elif (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not 0 <= value <= MAX_FACTOR_VALUE
+        ):
+            problems.append(
+                (field, _("Write a number from 0 to %(max)s.") % {"max": MAX_FACTOR_VALUE})
+            )
         else:
             clean[name] = int(value) if float(value).is_integer() else float(value)
     return clean, problems
 
 
-@router.get("/nights", response={200: NightPage, **responses(401, 422, 429)}, operation_id="listNights",
-            summary="List recorded nights, oldest first")
+@router.get(
+    "/nights",
+    response={200: NightPage, **responses(401, 422, 429)},
+    operation_id="listNights",
+    summary="List recorded nights, oldest first",
+)
 def list_nights(request, where: Query[NightRange], paging: Query[PageParams]):
     """Nights with an answer or a logged cramp. A night that is not listed is missing, never zero."""
     check_range(where)
@@ -138,8 +195,12 @@ def list_nights(request, where: Query[NightRange], paging: Query[PageParams]):
     return {"items": [night_out(n, specs) for n in items], **meta}
 
 
-@router.get("/nights/{night}", response={200: NightOut, **responses(401, 404, 422, 429)}, operation_id="getNight",
-            summary="Get one night")
+@router.get(
+    "/nights/{night}",
+    response={200: NightOut, **responses(401, 404, 422, 429)},
+    operation_id="getNight",
+    summary="Get one night",
+)
 def get_night(request, night: NightDate):
     row = Night.objects.filter(user=request.user, night=night).first()
     if row is None:
@@ -147,8 +208,12 @@ def get_night(request, night: NightDate):
     return night_out(row, services.factor_specs(request.user))
 
 
-@router.put("/nights/{night}", response={200: NightOut, **responses(400, 401, 403, 422, 429)}, operation_id="putNight",
-            summary="Record or replace one night's answers (idempotent)")
+@router.put(
+    "/nights/{night}",
+    response={200: NightOut, **responses(400, 401, 403, 422, 429)},
+    operation_id="putNight",
+    summary="Record or replace one night's answers (idempotent)",
+)
 def put_night(request, night: NightDate, payload: NightIn):
     user = request.user
     problems: list[tuple[str | None, str]] = []
@@ -159,22 +224,40 @@ def put_night(request, night: NightDate, payload: NightIn):
     problems += factor_problems
     logged = Episode.objects.filter(user=user, night=night).count()
     if payload.cramps is not None and payload.cramps < logged:
-        problems.append(("cramps", _(
-            "%(n)s cramps were logged during this night, so the count cannot be lower. "
-            "Delete a cramp logged by mistake with DELETE /api/v1/episodes/{id}.") % {"n": logged}))
+        problems.append(
+            (
+                "cramps",
+                _(
+                    "%(n)s cramps were logged during this night, so the count cannot be lower. "
+                    "Delete a cramp logged by mistake with DELETE /api/v1/episodes/{id}."
+                )
+                % {"n": logged},
+            )
+        )
     if problems:
         raise ApiProblem(422, problems)
     services.save_night(
-        user, night, episode_count=logged,
-        reported_cramps=payload.cramps, worst_pain=payload.worst_pain, minutes_awake=payload.minutes_awake,
-        sleep_quality=payload.sleep_quality, soreness=payload.soreness, factors=factors,
-        medicines_taken=list(payload.medicines_taken), note=payload.note,
+        user,
+        night,
+        episode_count=logged,
+        reported_cramps=payload.cramps,
+        worst_pain=payload.worst_pain,
+        minutes_awake=payload.minutes_awake,
+        sleep_quality=payload.sleep_quality,
+        soreness=payload.soreness,
+        factors=factors,
+        medicines_taken=list(payload.medicines_taken),
+        note=payload.note,
     )
     return night_out(Night.objects.get(user=user, night=night), specs)
 
 
-@router.delete("/nights/{night}", response={204: None, **responses(401, 403, 422, 429)}, operation_id="deleteNight",
-               summary="Forget one night and the cramps logged in it")
+@router.delete(
+    "/nights/{night}",
+    response={204: None, **responses(401, 403, 422, 429)},
+    operation_id="deleteNight",
+    summary="Forget one night and the cramps logged in it",
+)
 def delete_night(request, night: NightDate):
     """Afterwards the night is missing, not zero. Deleting a night that is not there is not an error."""
     services.delete_night(request.user, night)

@@ -13,7 +13,9 @@ MAX_OFFSET = 1_000_000
 
 
 class PageParams(Schema):
-    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"Items per page (at most {MAX_LIMIT}).")
+    limit: int = Field(
+        DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"Items per page (at most {MAX_LIMIT})."
+    )
     offset: int = Field(0, ge=0, le=MAX_OFFSET, description="How many items to skip.")
 
 
@@ -29,5 +31,5 @@ def page(queryset: QuerySet | list, params: PageParams) -> tuple[list, dict]:
         count = len(queryset)
     else:
         count = queryset.count()
-    items = list(queryset[params.offset:params.offset + params.limit])
+    items = list(queryset[params.offset : params.offset + params.limit])
     return items, {"count": count, "limit": params.limit, "offset": params.offset}

@@ -17,7 +17,9 @@ DEFAULT_RATE_PER_IP = "600/min"
 
 
 def _thread_local(name: str) -> property:
-    return property(lambda self: getattr(self._state, name, None), lambda self, v: setattr(self._state, name, v))
+    return property(
+        lambda self: getattr(self._state, name, None), lambda self, v: setattr(self._state, name, v)
+    )
 
 
 class SettingsRateThrottle(SimpleRateThrottle):

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from .models import AccessToken
+from crampwise.api.models import AccessToken
 
 PREFIX = "cw_"
 # Writing last_used_at on every request would make every API read a database write (and, on
@@ -26,7 +26,11 @@ def create_token(user, name: str, scope: str = AccessToken.Scope.READ) -> tuple[
         raise ValueError(f"unknown scope {scope!r}")
     secret = PREFIX + secrets.token_urlsafe(32)  # 256 random bits
     token = AccessToken.objects.create(
-        user=user, name=name, scope=scope, token_hash=hash_token(secret), prefix=secret[:10],
+        user=user,
+        name=name,
+        scope=scope,
+        token_hash=hash_token(secret),
+        prefix=secret[:10],
     )
     return token, secret
 
@@ -55,5 +59,7 @@ def note_use(token: AccessToken) -> None:
 def revoke_token(user, token_id) -> bool:
     """Revoke one of ``user``'s tokens; False when they have no such active token."""
     return bool(
-        AccessToken.objects.filter(user=user, pk=token_id, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        AccessToken.objects.filter(user=user, pk=token_id, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
     )

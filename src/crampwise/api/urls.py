@@ -11,10 +11,10 @@ from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.parser import Parser
 
-from . import episodes, export, factors, insights, medicines, nights
-from .auth import BearerTokenAuth, SessionCookieAuth, per_ip
-from .errors import body, install_error_handlers, responses
-from .throttles import PerTokenThrottle
+from crampwise.api import episodes, export, factors, insights, medicines, nights
+from crampwise.api.auth import BearerTokenAuth, SessionCookieAuth, per_ip
+from crampwise.api.errors import body, install_error_handlers, responses
+from crampwise.api.throttles import PerTokenThrottle
 
 DESCRIPTION = """The night diary of crampwise for apps and scripts.
 
@@ -43,7 +43,9 @@ class CrampwiseAPI(NinjaAPI):
 
 @csrf_exempt
 def unknown_address(request, *args, **kwargs):
-    return JsonResponse(body([(None, _("There is no such address in the API. See /api/v1/docs."))]), status=404)
+    return JsonResponse(
+        body([(None, _("There is no such address in the API. See /api/v1/docs."))]), status=404
+    )
 
 
 api = CrampwiseAPI(
@@ -61,8 +63,15 @@ for module in (nights, episodes, factors, medicines, insights, export):
     api.add_router("", module.router)
 
 
-@api.get("/ping", auth=None, throttle=[per_ip], response={200: dict[str, str], **responses(429)}, operation_id="ping", summary="Check that the API answers",
-         tags=["service"])
+@api.get(
+    "/ping",
+    auth=None,
+    throttle=[per_ip],
+    response={200: dict[str, str], **responses(429)},
+    operation_id="ping",
+    summary="Check that the API answers",
+    tags=["service"],
+)
 def ping(request):
     return {"status": "ok"}
 

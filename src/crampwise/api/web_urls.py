@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from crampwise.api import views
 
 urlpatterns = [
     path("settings/tokens/", views.tokens, name="api_tokens"),

@@ -8,8 +8,8 @@ from ipaddress import ip_address
 from django.conf import settings
 from django.utils import timezone
 
-from .models import AccessEvent, Grant, ShareLink
-from .tokens import hash_token
+from crampwise.clinician.models import AccessEvent, Grant, ShareLink
+from crampwise.clinician.tokens import hash_token
 
 MAX_TOKEN_CHARS = 100  # real tokens have 43; anything longer is not worth hashing
 
@@ -33,7 +33,11 @@ def active_link(token: str) -> ShareLink | None:
     """The link this token opens, if it is neither expired nor withdrawn."""
     if not token or len(token) > MAX_TOKEN_CHARS:
         return None
-    link = ShareLink.objects.select_related("owner__profile").filter(token_hash=hash_token(token)).first()
+    link = (
+        ShareLink.objects.select_related("owner__profile")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
     if link is None or not link.is_active() or not link.owner.is_active:
         return None
     return link

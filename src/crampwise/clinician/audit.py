@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .models import AccessEvent
+from crampwise.clinician.models import AccessEvent
 
 
 def event_dict(event: AccessEvent) -> dict:

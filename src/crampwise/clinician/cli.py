@@ -41,7 +41,7 @@ def _init_worker() -> None:
 
 def _report_job(job: tuple) -> tuple[str, str | None]:
     """One patient's PDF in a worker process: (username, problem or None)."""
-    from django.contrib.auth import get_user_model  # noqa: PLC0415
+    from django.contrib.auth import get_user_model
 
     user_pk, start, end, paper, out = job
     user = get_user_model().objects.select_related("profile").get(pk=user_pk)
@@ -53,10 +53,10 @@ def _report_job(job: tuple) -> tuple[str, str | None]:
 
 
 def _write_report(user, start, end, paper: str, out: Path) -> None:
-    from crampwise.clinician import loading  # noqa: PLC0415
-    from crampwise.clinician.access import Viewer, record  # noqa: PLC0415
-    from crampwise.clinician.models import AccessEvent  # noqa: PLC0415
-    from crampwise.clinician.report_pdf import render_pdf  # noqa: PLC0415
+    from crampwise.clinician import loading
+    from crampwise.clinician.access import Viewer, record
+    from crampwise.clinician.core.report_pdf import render_pdf
+    from crampwise.clinician.models import AccessEvent
 
     report = loading.load_report(user, start, end)
     out.write_bytes(render_pdf(report, paper))
@@ -65,20 +65,50 @@ def _write_report(user, start, end, paper: str, out: Path) -> None:
 
 @click.command()
 @click.option("--username", default=None, help="Whose diary (one patient).")
-@click.option("--all-patients", is_flag=True, help="One PDF for every patient with a recorded night.")
-@click.option("--from", "start", default=None, callback=_date, help="First night (default: 12 weeks before --to).")
-@click.option("--to", "end", default=None, callback=_date, help="Last night (default: the last night that is over).")
-@click.option("--paper", type=click.Choice(PAPERS), default="a4", show_default=True, help="Paper size.")
-@click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path), default=None,
-              help="PDF file to write (with --username).")
-@click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder for the PDFs, one per patient (with --all-patients).")
-@click.option("--jobs", type=click.IntRange(1, 64), default=None,
-              help="Processes for --all-patients (default: one per CPU; 1 works in this process).")
+@click.option(
+    "--all-patients", is_flag=True, help="One PDF for every patient with a recorded night."
+)
+@click.option(
+    "--from",
+    "start",
+    default=None,
+    callback=_date,
+    help="First night (default: 12 weeks before --to).",
+)
+@click.option(
+    "--to",
+    "end",
+    default=None,
+    callback=_date,
+    help="Last night (default: the last night that is over).",
+)
+@click.option(
+    "--paper", type=click.Choice(PAPERS), default="a4", show_default=True, help="Paper size."
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    default=None,
+    help="PDF file to write (with --username).",
+)
+@click.option(
+    "--out-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for the PDFs, one per patient (with --all-patients).",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Processes for --all-patients (default: one per CPU; 1 works in this process).",
+)
 def report(username, all_patients, start, end, paper, out, out_dir, jobs) -> None:
     """Write the doctor's report as a PDF: for one patient, or for every patient."""
     if bool(username) == bool(all_patients):
-        raise click.UsageError("give either --username with --out, or --all-patients with --out-dir")
+        raise click.UsageError(
+            "give either --username with --out, or --all-patients with --out-dir"
+        )
     if username and out is None:
         raise click.UsageError("--username needs --out FILE.pdf")
     if all_patients and out_dir is None:
@@ -91,11 +121,14 @@ def report(username, all_patients, start, end, paper, out, out_dir, jobs) -> Non
         _write_report(get_user(username), start, end, paper, out)
         click.echo(f"wrote {out}", err=True)
         return
-    from django.contrib.auth import get_user_model  # noqa: PLC0415
+    from django.contrib.auth import get_user_model
 
     patients = list(
-        get_user_model().objects.filter(is_active=True, profile__is_clinician=False, nights__isnull=False)
-        .distinct().select_related("profile").order_by("username")
+        get_user_model()
+        .objects.filter(is_active=True, profile__is_clinician=False, nights__isnull=False)
+        .distinct()
+        .select_related("profile")
+        .order_by("username")
     )
     out_dir.mkdir(parents=True, exist_ok=True)
     jobs = min(jobs or os.cpu_count() or 1, max(1, len(patients)))
@@ -108,7 +141,7 @@ def report(username, all_patients, start, end, paper, out, out_dir, jobs) -> Non
         else:
             # Fresh processes ("spawn"), never forked ones: a forked copy would share the parent's
             # database connection and typst's worker threads, neither of which survives a fork.
-            from django.db import connections  # noqa: PLC0415
+            from django.db import connections
 
             connections.close_all()
             pool = multiprocessing.get_context("spawn").Pool(jobs, initializer=_init_worker)
@@ -136,8 +169,20 @@ def share() -> None:
 
 @share.command("create")
 @click.option("--username", required=True)
-@click.option("--days", default=30, show_default=True, type=click.IntRange(1, 365), help="Days until the link stops working.")
-@click.option("--from", "start", default=None, callback=_date, help="First night shown (default: the last 12 weeks, as of each visit).")
+@click.option(
+    "--days",
+    default=30,
+    show_default=True,
+    type=click.IntRange(1, 365),
+    help="Days until the link stops working.",
+)
+@click.option(
+    "--from",
+    "start",
+    default=None,
+    callback=_date,
+    help="First night shown (default: the last 12 weeks, as of each visit).",
+)
 @click.option("--to", "end", default=None, callback=_date, help="Last night shown (with --from).")
 @click.option("--label", default="", help="Who the link is for (shown to the patient).")
 @click.option("--json", "as_json", is_flag=True, help="Print the link as JSON.")
@@ -145,18 +190,22 @@ def share_create(username, days, start, end, label, as_json) -> None:
     """Make a link and print its URL. The URL is shown once and not stored."""
     setup_django()
     migrate_quietly()
-    from django.conf import settings  # noqa: PLC0415
-    from django.urls import reverse  # noqa: PLC0415
+    from django.conf import settings
+    from django.urls import reverse
 
-    from crampwise.clinician.services import SharingError, create_share_link  # noqa: PLC0415
+    from crampwise.clinician.services import SharingError, create_share_link
 
     try:
-        link, token = create_share_link(get_user(username), days=days, range_from=start, range_to=end, label=label)
+        link, token = create_share_link(
+            get_user(username), days=days, range_from=start, range_to=end, label=label
+        )
     except SharingError as exc:
         raise click.ClickException(str(exc)) from None
     url = settings.SITE_URL + reverse("shared_report", args=[token])
     if as_json:
-        click.echo(json.dumps({"id": link.pk, "url": url, "expires_at": link.expires_at.isoformat()}))
+        click.echo(
+            json.dumps({"id": link.pk, "url": url, "expires_at": link.expires_at.isoformat()})
+        )
     else:
         click.echo(url)
         click.echo(f"works until {link.expires_at:%Y-%m-%d %H:%M} UTC", err=True)
@@ -164,7 +213,9 @@ def share_create(username, days, start, end, label, as_json) -> None:
 
 @share.command("revoke")
 @click.option("--username", required=True)
-@click.option("--all", "revoke_all", is_flag=True, help="Withdraw every link of this patient (required).")
+@click.option(
+    "--all", "revoke_all", is_flag=True, help="Withdraw every link of this patient (required)."
+)
 def share_revoke(username, revoke_all) -> None:
     """Withdraw all of a patient's share links at once."""
     if not revoke_all:
@@ -173,7 +224,7 @@ def share_revoke(username, revoke_all) -> None:
         raise click.UsageError("give --all to withdraw every link of this patient")
     setup_django()
     migrate_quietly()
-    from crampwise.clinician.services import revoke_all_links  # noqa: PLC0415
+    from crampwise.clinician.services import revoke_all_links
 
     count = revoke_all_links(get_user(username))
     click.echo(f"withdrew {count} link{'s' if count != 1 else ''} of {username}")
@@ -186,8 +237,8 @@ def audit(username, as_json) -> None:
     """Print every view of a patient's data by someone other than the patient, newest first."""
     setup_django()
     migrate_quietly()
-    from crampwise.clinician.audit import event_dict  # noqa: PLC0415
-    from crampwise.clinician.models import AccessEvent  # noqa: PLC0415
+    from crampwise.clinician.audit import event_dict
+    from crampwise.clinician.models import AccessEvent
 
     events = AccessEvent.objects.filter(patient=get_user(username))
     if as_json:

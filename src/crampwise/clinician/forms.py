@@ -3,8 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .loading import MAX_RANGE_NIGHTS
-from .services import DEFAULT_LINK_DAYS, MAX_LINK_DAYS
+from crampwise.clinician.loading import MAX_RANGE_NIGHTS
+from crampwise.clinician.services import DEFAULT_LINK_DAYS, MAX_LINK_DAYS
 
 PAPER_CHOICES = [("a4", _("A4")), ("us-letter", _("US Letter"))]
 
@@ -32,17 +32,27 @@ class PeriodForm(forms.Form):
 
 class ShareLinkForm(forms.Form):
     label = forms.CharField(
-        label=_("Who is the link for? (optional, only you see this)"), max_length=80, required=False,
+        label=_("Who is the link for? (optional, only you see this)"),
+        max_length=80,
+        required=False,
     )
     days = forms.IntegerField(
-        label=_("Days until the link stops working"), min_value=1, max_value=MAX_LINK_DAYS,
+        label=_("Days until the link stops working"),
+        min_value=1,
+        max_value=MAX_LINK_DAYS,
         initial=DEFAULT_LINK_DAYS,
     )
     range_from = forms.DateField(
-        label=_("First night to show (optional)"), required=False, widget=DateInput,
-        help_text=_("Leave both dates empty to show the 12 weeks before the day the link is opened."),
+        label=_("First night to show (optional)"),
+        required=False,
+        widget=DateInput,
+        help_text=_(
+            "Leave both dates empty to show the 12 weeks before the day the link is opened."
+        ),
     )
-    range_to = forms.DateField(label=_("Last night to show (optional)"), required=False, widget=DateInput)
+    range_to = forms.DateField(
+        label=_("Last night to show (optional)"), required=False, widget=DateInput
+    )
 
     def clean(self):
         data = super().clean()
@@ -58,7 +68,10 @@ class ShareLinkForm(forms.Form):
 
 class GrantForm(forms.Form):
     code = forms.CharField(
-        label=_("Your clinician's code"), max_length=20,
+        label=_("Your clinician's code"),
+        max_length=20,
         help_text=_("8 letters and digits, like ABCD-EFGH. Your clinician can read it to you."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
     )

@@ -14,21 +14,20 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crampwise.clinician.core.feature_inputs import medicine_changes, medicine_links
+from crampwise.clinician.core.report_content import build_report, default_range
 from crampwise.diary import services as diary
 from crampwise.guidance.models import Assessment
 from crampwise.insights import summarize
 from crampwise.interop import PatientData, build_bundle
 from crampwise.trials.services import finished_results
 
-from .feature_inputs import medicine_changes, medicine_links
-from .report_content import build_report, default_range
-
 MAX_RANGE_NIGHTS = 3 * 366  # a longer report is a data export, not something to read
 
 
 def last_night(user, now: datetime | None = None) -> date:
     """The latest night that is over (the diary's one rule for it)."""
-    from crampwise.diary.services import last_night as diary_last_night  # noqa: PLC0415
+    from crampwise.diary.services import last_night as diary_last_night
 
     return diary_last_night(user, now)
 

@@ -22,7 +22,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ShareLink(models.Model):
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="share_links")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="share_links"
+    )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     label = models.CharField(_("who it is for"), max_length=80, blank=True)
     # Both empty: the 12 weeks up to the day the link is opened, so a doctor sees fresh nights.
@@ -50,7 +52,9 @@ class ShareLink(models.Model):
 
 
 class ClinicianCode(models.Model):
-    clinician = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clinician_code")
+    clinician = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clinician_code"
+    )
     code = models.CharField(max_length=16, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -61,8 +65,12 @@ class ClinicianCode(models.Model):
 class Grant(models.Model):
     # The id appears in the clinician's URLs; a random UUID reveals nothing about the patient.
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    patient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grants_given")
-    clinician = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grants_received")
+    patient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grants_given"
+    )
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grants_received"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
@@ -70,7 +78,9 @@ class Grant(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["patient", "clinician"], condition=Q(revoked_at__isnull=True), name="one_open_grant_per_pair"
+                fields=["patient", "clinician"],
+                condition=Q(revoked_at__isnull=True),
+                name="one_open_grant_per_pair",
             )
         ]
 
@@ -94,15 +104,23 @@ class AccessEvent(models.Model):
         CLINICIAN = "clinician", _("clinician account")
         COMMAND_LINE = "command_line", _("command line on the server")
 
-    patient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_events")
+    patient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_events"
+    )
     via = models.CharField(max_length=12, choices=Via.choices)
     what = models.CharField(max_length=8, choices=What.choices)
     # Kept when the clinician's account or the link goes, so the trail never loses a name.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="accesses_made"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="accesses_made",
     )
     actor_label = models.CharField(max_length=150, blank=True)
-    share_link = models.ForeignKey(ShareLink, on_delete=models.SET_NULL, null=True, blank=True, related_name="events")
+    share_link = models.ForeignKey(
+        ShareLink, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
+    )
     at = models.DateTimeField(default=timezone.now)
     ip = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from crampwise.clinician import views
 
 urlpatterns = [
     path("report/", views.own_report, name="report"),
@@ -18,7 +18,17 @@ urlpatterns = [
     path("s/<str:token>/report.pdf", views.shared_report_pdf, name="shared_report_pdf"),
     path("s/<str:token>/fhir.json", views.shared_fhir, name="shared_fhir"),
     path("clinician/", views.clinician_home, name="clinician_home"),
-    path("clinician/patients/<uuid:grant_id>/report/", views.clinician_report, name="clinician_report"),
-    path("clinician/patients/<uuid:grant_id>/report.pdf", views.clinician_report_pdf, name="clinician_report_pdf"),
-    path("clinician/patients/<uuid:grant_id>/fhir.json", views.clinician_fhir, name="clinician_fhir"),
+    path(
+        "clinician/patients/<uuid:grant_id>/report/",
+        views.clinician_report,
+        name="clinician_report",
+    ),
+    path(
+        "clinician/patients/<uuid:grant_id>/report.pdf",
+        views.clinician_report_pdf,
+        name="clinician_report_pdf",
+    ),
+    path(
+        "clinician/patients/<uuid:grant_id>/fhir.json", views.clinician_fhir, name="clinician_fhir"
+    ),
 ]

@@ -21,13 +21,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from . import loading, services
-from .access import Viewer, active_grant, active_link, is_clinician, record
-from .chart import weekly_svg
-from .forms import GrantForm, PeriodForm, ShareLinkForm
-from .models import AccessEvent, Grant, ShareLink
-from .report_pdf import PAPERS, render_pdf
-from .tokens import format_code
+from crampwise.clinician import loading, services
+from crampwise.clinician.access import Viewer, active_grant, active_link, is_clinician, record
+from crampwise.clinician.core.chart import weekly_svg
+from crampwise.clinician.core.report_pdf import PAPERS, render_pdf
+from crampwise.clinician.forms import GrantForm, PeriodForm, ShareLinkForm
+from crampwise.clinician.models import AccessEvent, Grant, ShareLink
+from crampwise.clinician.tokens import format_code
 
 AUDIT_ROWS_SHOWN = 200
 
@@ -46,7 +46,7 @@ def _not_found(request) -> HttpResponse:
     response = render(request, "clinician/not_available.html", status=404)
     # Django logs every 404 with its path, and a share link's path holds its token: mark this
     # answer as logged so the token of a dead link does not end up in the server log.
-    response._has_been_logged = True  # noqa: SLF001 - checked by django.utils.log.log_response
+    response._has_been_logged = True
     return _private(response)
 
 
@@ -60,7 +60,9 @@ def _chart_src(report: dict) -> str | None:
 def _pdf_response(report: dict, paper: str) -> HttpResponse:
     pdf = render_pdf(report, paper)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="crampwise-report-{report["range"]["to"]}.pdf"'
+    response["Content-Disposition"] = (
+        f'inline; filename="crampwise-report-{report["range"]["to"]}.pdf"'
+    )
     return _private(response)
 
 
@@ -78,15 +80,26 @@ def _serve(request, viewer: Viewer, what: str, start: date | None, end: date | N
         record(viewer, what, request)
         response = JsonResponse(bundle, json_dumps_params={"ensure_ascii": False})
         response["Content-Type"] = "application/fhir+json; charset=utf-8"
-        response["Content-Disposition"] = f'attachment; filename="crampwise-{end.isoformat()}.fhir.json"'
+        response["Content-Disposition"] = (
+            f'attachment; filename="crampwise-{end.isoformat()}.fhir.json"'
+        )
         return _private(response)
     report = loading.load_report(patient, start, end)
     record(viewer, what, request)
     if what == AccessEvent.What.PDF:
         return _pdf_response(report, _paper(request))
-    return _private(render(request, "clinician/report.html", {
-        "report": report, "chart_src": _chart_src(report), "viewer": viewer, **context,
-    }))
+    return _private(
+        render(
+            request,
+            "clinician/report.html",
+            {
+                "report": report,
+                "chart_src": _chart_src(report),
+                "viewer": viewer,
+                **context,
+            },
+        )
+    )
 
 
 def _period(request, patient) -> tuple[PeriodForm, date | None, date | None]:
@@ -121,10 +134,18 @@ def _query(start: date | None, end: date | None) -> str:
 def own_report(request):
     form, start, end = _period(request, request.user)
     query = _query(start, end)
-    return _serve(request, Viewer(request.user, None), AccessEvent.What.PAGE, start, end, {
-        "period_form": form, "pdf_url": reverse("report_pdf") + (f"?{query}&" if query else "?"),
-        "mode": "owner",
-    })
+    return _serve(
+        request,
+        Viewer(request.user, None),
+        AccessEvent.What.PAGE,
+        start,
+        end,
+        {
+            "period_form": form,
+            "pdf_url": reverse("report_pdf") + (f"?{query}&" if query else "?"),
+            "mode": "owner",
+        },
+    )
 
 
 @login_required
@@ -152,10 +173,19 @@ def _shared(request, token: str, what: str):
     if viewer is None:
         return _not_found(request)
     link = viewer.share_link
-    return _serve(request, viewer, what, link.range_from, link.range_to, {
-        "pdf_url": reverse("shared_report_pdf", args=[token]) + "?", "mode": "link",
-        "fhir_url": reverse("shared_fhir", args=[token]), "link": link,
-    })
+    return _serve(
+        request,
+        viewer,
+        what,
+        link.range_from,
+        link.range_to,
+        {
+            "pdf_url": reverse("shared_report_pdf", args=[token]) + "?",
+            "mode": "link",
+            "fhir_url": reverse("shared_fhir", args=[token]),
+            "link": link,
+        },
+    )
 
 
 @require_GET
@@ -179,15 +209,28 @@ def shared_fhir(request, token: str):
 def _sharing_page(request, *, link_form=None, grant_form=None, new_link_url=None, status=200):
     user = request.user
     links = list(ShareLink.objects.filter(owner=user))
-    grants = list(Grant.objects.filter(patient=user, revoked_at__isnull=True).select_related("clinician"))
+    grants = list(
+        Grant.objects.filter(patient=user, revoked_at__isnull=True).select_related("clinician")
+    )
     events = list(
         AccessEvent.objects.filter(patient=user).select_related("share_link")[:AUDIT_ROWS_SHOWN]
     )
-    return _private(render(request, "clinician/sharing.html", {
-        "links": links, "grants": grants, "events": events,
-        "link_form": link_form or ShareLinkForm(), "grant_form": grant_form or GrantForm(),
-        "new_link_url": new_link_url, "now": timezone.now(),
-    }, status=status))
+    return _private(
+        render(
+            request,
+            "clinician/sharing.html",
+            {
+                "links": links,
+                "grants": grants,
+                "events": events,
+                "link_form": link_form or ShareLinkForm(),
+                "grant_form": grant_form or GrantForm(),
+                "new_link_url": new_link_url,
+                "now": timezone.now(),
+            },
+            status=status,
+        )
+    )
 
 
 @login_required
@@ -205,7 +248,10 @@ def link_create(request):
     data = form.cleaned_data
     try:
         _link, token = services.create_share_link(
-            request.user, days=data["days"], range_from=data["range_from"], range_to=data["range_to"],
+            request.user,
+            days=data["days"],
+            range_from=data["range_from"],
+            range_to=data["range_to"],
             label=data["label"],
         )
     except services.SharingError as exc:
@@ -270,17 +316,35 @@ def clinician_home(request):
     _clinician_only(request)
     code = services.clinician_code(request.user)
     rows = []
-    grants = Grant.objects.filter(
-        clinician=request.user, revoked_at__isnull=True, patient__is_active=True
-    ).select_related("patient__profile").order_by("created_at")
+    grants = (
+        Grant.objects.filter(
+            clinician=request.user, revoked_at__isnull=True, patient__is_active=True
+        )
+        .select_related("patient__profile")
+        .order_by("created_at")
+    )
     for grant in grants:
         viewer = Viewer(grant.patient, AccessEvent.Via.CLINICIAN, actor=request.user, grant=grant)
         report = loading.load_report(grant.patient)
         record(viewer, AccessEvent.What.SUMMARY, request)
-        rows.append({"grant": grant, "name": report["patient"]["name"], "key": report["key"], "range": report["range"]})
-    return _private(render(request, "clinician/clinician_home.html", {
-        "code": format_code(code.code), "rows": rows,
-    }))
+        rows.append(
+            {
+                "grant": grant,
+                "name": report["patient"]["name"],
+                "key": report["key"],
+                "range": report["range"],
+            }
+        )
+    return _private(
+        render(
+            request,
+            "clinician/clinician_home.html",
+            {
+                "code": format_code(code.code),
+                "rows": rows,
+            },
+        )
+    )
 
 
 def _granted(request, grant_id, what: str):
@@ -289,14 +353,26 @@ def _granted(request, grant_id, what: str):
     grant = active_grant(request.user, grant_id)
     if grant is None:
         return _not_found(request)
-    form, start, end = _period(request, grant.patient) if what != AccessEvent.What.FHIR else (None, None, None)
+    form, start, end = (
+        _period(request, grant.patient) if what != AccessEvent.What.FHIR else (None, None, None)
+    )
     query = _query(start, end)
     viewer = Viewer(grant.patient, AccessEvent.Via.CLINICIAN, actor=request.user, grant=grant)
-    return _serve(request, viewer, what, start, end, {
-        "period_form": form, "mode": "clinician", "grant": grant,
-        "pdf_url": reverse("clinician_report_pdf", args=[grant.pk]) + (f"?{query}&" if query else "?"),
-        "fhir_url": reverse("clinician_fhir", args=[grant.pk]),
-    })
+    return _serve(
+        request,
+        viewer,
+        what,
+        start,
+        end,
+        {
+            "period_form": form,
+            "mode": "clinician",
+            "grant": grant,
+            "pdf_url": reverse("clinician_report_pdf", args=[grant.pk])
+            + (f"?{query}&" if query else "?"),
+            "fhir_url": reverse("clinician_fhir", args=[grant.pk]),
+        },
+    )
 
 
 @require_GET

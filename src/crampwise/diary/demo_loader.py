@@ -10,13 +10,19 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from .demo import demo_medicines, generate
-from .models import Episode, Medicine, Night
-from .nights import night_of
+from crampwise.diary.core.demo import demo_medicines, generate
+from crampwise.diary.core.nights import night_of
+from crampwise.diary.models import Episode, Medicine, Night
 
 
-def load_demo(username: str, password: str, nights: int, seed: int, time_zone: str,
-              progress: Callable[[int], object] = lambda n: None):
+def load_demo(
+    username: str,
+    password: str,
+    nights: int,
+    seed: int,
+    time_zone: str,
+    progress: Callable[[int], object] = lambda n: None,
+):
     User = get_user_model()
     zone = ZoneInfo(time_zone)
     with transaction.atomic():
@@ -33,24 +39,50 @@ def load_demo(username: str, password: str, nights: int, seed: int, time_zone: s
         Episode.objects.filter(user=account).delete()
         Medicine.objects.filter(user=account).delete()
         end = night_of(timezone.now(), zone, profile.day_boundary) - timedelta(days=1)
-        Medicine.objects.bulk_create([
-            Medicine(user=account, name=m.name, dose=m.dose, started=m.started, stopped=m.stopped, purpose=m.purpose)
-            for m in demo_medicines(end - timedelta(days=nights - 1))
-        ])
+        Medicine.objects.bulk_create(
+            [
+                Medicine(
+                    user=account,
+                    name=m.name,
+                    dose=m.dose,
+                    started=m.started,
+                    stopped=m.stopped,
+                    purpose=m.purpose,
+                )
+                for m in demo_medicines(end - timedelta(days=nights - 1))
+            ]
+        )
         batch_nights, batch_episodes, done = [], [], 0
         now = timezone.now()
         for item in generate(nights, end, seed, zone):
             r = item.record
-            batch_nights.append(Night(
-                user=account, night=r.night, reported_cramps=r.cramps, episode_count=len(item.episodes),
-                worst_pain=r.worst_pain, minutes_awake=r.minutes_awake, sleep_quality=r.sleep_quality,
-                soreness=r.soreness,
-                factors={k: (bool(v) if k in ("stretched", "supportive_shoes") else (int(v) if float(v).is_integer() else v))
-                         for k, v in r.factors.items() if v is not None},
-                medicines_taken=list(r.medicines_taken), checked_in_at=now,
-            ))
-            batch_episodes += [Episode(user=account, night=r.night, **e | {"reliefs": list(e["reliefs"])})
-                               for e in item.episodes]
+            batch_nights.append(
+                Night(
+                    user=account,
+                    night=r.night,
+                    reported_cramps=r.cramps,
+                    episode_count=len(item.episodes),
+                    worst_pain=r.worst_pain,
+                    minutes_awake=r.minutes_awake,
+                    sleep_quality=r.sleep_quality,
+                    soreness=r.soreness,
+                    factors={
+                        k: (
+                            bool(v)
+                            if k in ("stretched", "supportive_shoes")
+                            else (int(v) if float(v).is_integer() else v)
+                        )
+                        for k, v in r.factors.items()
+                        if v is not None
+                    },
+                    medicines_taken=list(r.medicines_taken),
+                    checked_in_at=now,
+                )
+            )
+            batch_episodes += [
+                Episode(user=account, night=r.night, **e | {"reliefs": list(e["reliefs"])})
+                for e in item.episodes
+            ]
             if len(batch_nights) >= 200:
                 done += _flush(batch_nights, batch_episodes, progress)
         done += _flush(batch_nights, batch_episodes, progress)

@@ -13,8 +13,8 @@ from crampwise.cli import get_user, migrate_quietly, setup_django
 
 def patient_data_for(user):
     """Everything of one person's diary as the pure core's PatientData."""
-    from crampwise.diary import services  # noqa: PLC0415
-    from crampwise.interop import PatientData  # noqa: PLC0415
+    from crampwise.diary import services
+    from crampwise.interop import PatientData
 
     profile = user.profile
     return PatientData(
@@ -31,53 +31,99 @@ def patient_data_for(user):
 
 def store_import(user, result) -> dict:
     """Write an ImportResult into a diary in one transaction; episodes already present are kept once."""
-    from django.db import transaction  # noqa: PLC0415
+    from django.db import transaction
 
-    from crampwise.diary import services  # noqa: PLC0415
-    from crampwise.diary.factors import BUILTIN_FACTOR_NAMES  # noqa: PLC0415
-    from crampwise.diary.models import Episode, Medicine  # noqa: PLC0415
+    from crampwise.diary import services
+    from crampwise.diary.core.factors import BUILTIN_FACTOR_NAMES
+    from crampwise.diary.models import Episode, Medicine
 
     custom = [f for f in result.factor_specs if f.name not in BUILTIN_FACTOR_NAMES]
     with transaction.atomic():
         services.import_records(user, result.nights, custom)
         known = set(Episode.objects.filter(user=user).values_list("started_at", flat=True))
         new_episodes = [
-            Episode(user=user, night=e.night, started_at=e.started_at,
-                    ended_at=(None if e.duration_seconds is None else e.started_at + timedelta(seconds=e.duration_seconds)),
-                    muscle=e.muscle or "", side=e.side or "", pain=e.pain, reliefs=list(e.reliefs))
-            for e in result.episodes if e.started_at not in known
+            Episode(
+                user=user,
+                night=e.night,
+                started_at=e.started_at,
+                ended_at=(
+                    None
+                    if e.duration_seconds is None
+                    else e.started_at + timedelta(seconds=e.duration_seconds)
+                ),
+                muscle=e.muscle or "",
+                side=e.side or "",
+                pain=e.pain,
+                reliefs=list(e.reliefs),
+            )
+            for e in result.episodes
+            if e.started_at not in known
         ]
         Episode.objects.bulk_create(new_episodes)
         for night in {e.night for e in new_episodes}:
             services.sync_episode_count(user, night)
         have = set(Medicine.objects.filter(user=user).values_list("name", "started"))
         new_medicines = [
-            Medicine(user=user, name=m.name, dose=m.dose, started=m.started, stopped=m.stopped, purpose=m.purpose)
-            for m in result.medicines if (m.name, m.started) not in have
+            Medicine(
+                user=user,
+                name=m.name,
+                dose=m.dose,
+                started=m.started,
+                stopped=m.stopped,
+                purpose=m.purpose,
+            )
+            for m in result.medicines
+            if (m.name, m.started) not in have
         ]
         Medicine.objects.bulk_create(new_medicines)
-    return {"nights": len(result.nights), "episodes": len(new_episodes), "medicines": len(new_medicines),
-            "skipped": [{"entry": s.index, "resource": s.resource_type, "reason": s.reason} for s in result.skipped]}
+    return {
+        "nights": len(result.nights),
+        "episodes": len(new_episodes),
+        "medicines": len(new_medicines),
+        "skipped": [
+            {"entry": s.index, "resource": s.resource_type, "reason": s.reason}
+            for s in result.skipped
+        ],
+    }
 
 
 @click.command("fhir")
 @click.option("--username", required=True)
-@click.option("--out", type=click.Path(dir_okay=False, writable=True), default=None, help="File to write (default: standard output).")
-@click.option("--transaction", "as_transaction", is_flag=True, help="Write a transaction bundle for posting to a FHIR server.")
-@click.option("--validate/--no-validate", default=False, help="Check the bundle against the FHIR R4 models and JSON schema first.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="File to write (default: standard output).",
+)
+@click.option(
+    "--transaction",
+    "as_transaction",
+    is_flag=True,
+    help="Write a transaction bundle for posting to a FHIR server.",
+)
+@click.option(
+    "--validate/--no-validate",
+    default=False,
+    help="Check the bundle against the FHIR R4 models and JSON schema first.",
+)
 def export_fhir(username: str, out: str | None, as_transaction: bool, validate: bool) -> None:
     """Write a diary as a FHIR R4 Bundle (collection, or transaction)."""
     setup_django()
-    from django.utils import timezone  # noqa: PLC0415
+    from django.utils import timezone
 
-    from crampwise.interop import build_bundle, validate_bundle  # noqa: PLC0415
+    from crampwise.interop import build_bundle, validate_bundle
 
-    bundle = build_bundle(patient_data_for(get_user(username)),
-                          "transaction" if as_transaction else "collection", generated_at=timezone.now())
+    bundle = build_bundle(
+        patient_data_for(get_user(username)),
+        "transaction" if as_transaction else "collection",
+        generated_at=timezone.now(),
+    )
     if validate:
         problems = validate_bundle(bundle)
         if problems:
-            raise click.ClickException("the bundle is not valid FHIR R4: " + "; ".join(problems[:5]))
+            raise click.ClickException(
+                "the bundle is not valid FHIR R4: " + "; ".join(problems[:5])
+            )
     text = json.dumps(bundle, indent=1, ensure_ascii=False)
     if out:
         with open(out, "w", encoding="utf-8") as handle:
@@ -94,7 +140,7 @@ def export_fhir(username: str, out: str | None, as_transaction: bool, validate: 
 def import_fhir(file: str, username: str, as_json: bool) -> None:
     """Read a FHIR Bundle (ours, or another app's Observations with the same codes) into a diary."""
     setup_django()
-    from crampwise.interop import FhirImportError, read_bundle  # noqa: PLC0415
+    from crampwise.interop import FhirImportError, read_bundle
 
     migrate_quietly()
     user = get_user(username)
@@ -107,8 +153,10 @@ def import_fhir(file: str, username: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps({"file": file, **summary}))
         return
-    click.echo(f"imported {summary['nights']} nights, {summary['episodes']} episodes and "
-               f"{summary['medicines']} medicines into {username}")
+    click.echo(
+        f"imported {summary['nights']} nights, {summary['episodes']} episodes and "
+        f"{summary['medicines']} medicines into {username}"
+    )
     for s in summary["skipped"]:
         click.echo(f"{file}: skipped entry {s['entry']} ({s['resource']}): {s['reason']}", err=True)
     sys.stdout.flush()

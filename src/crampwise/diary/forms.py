@@ -3,10 +3,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .csvformat import FIXED_COLUMNS
-from .factors import BUILTIN_FACTORS
-from .models import CustomFactor, Medicine
-from .records import MUSCLES, RELIEFS, SIDES
+from crampwise.diary.core.csvformat import FIXED_COLUMNS
+from crampwise.diary.core.factors import BUILTIN_FACTORS
+from crampwise.diary.core.records import MUSCLES, RELIEFS, SIDES
+from crampwise.diary.models import CustomFactor, Medicine
 
 # The check-in's bounds, in one place (the form's fields below are built from them).
 CRAMPS_MORE = (5, 200)  # "5 or more": the exact number, within these bounds

@@ -7,7 +7,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .records import EpisodeRecord, MedicineRecord, NightRecord, reconcile_cramps
+from crampwise.diary.core.records import (
+    EpisodeRecord,
+    MedicineRecord,
+    NightRecord,
+    reconcile_cramps,
+)
 
 
 class Night(models.Model):
@@ -18,16 +23,24 @@ class Night(models.Model):
     needs one query. The night's count is ``reconcile_cramps`` of the two.
     """
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="nights")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="nights"
+    )
     night = models.DateField()
     reported_cramps = models.PositiveSmallIntegerField(null=True, blank=True)
     episode_count = models.PositiveSmallIntegerField(default=0)
-    worst_pain = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(10)])
-    minutes_awake = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(720)])
+    worst_pain = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(10)]
+    )
+    minutes_awake = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(720)]
+    )
     sleep_quality = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
-    soreness = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(3)])
+    soreness = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(3)]
+    )
     # Factor values by CSV column name: true/false for yes/no factors, numbers for count factors.
     factors = models.JSONField(default=dict, blank=True)
     medicines_taken = models.JSONField(default=list, blank=True)
@@ -65,13 +78,17 @@ class Episode(models.Model):
     """One cramp logged in the night. The id is made by the client so a retried post is not a copy."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="episodes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="episodes"
+    )
     night = models.DateField()
     started_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
     muscle = models.CharField(max_length=12, blank=True)
     side = models.CharField(max_length=6, blank=True)
-    pain = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(10)])
+    pain = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(10)]
+    )
     reliefs = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -108,12 +125,16 @@ class Medicine(models.Model):
         OTHER = "other", _("For something else")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="medicines")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="medicines"
+    )
     name = models.CharField(_("name"), max_length=120)
     dose = models.CharField(_("dose"), max_length=120, blank=True)
     started = models.DateField(_("started"), null=True, blank=True)
     stopped = models.DateField(_("stopped"), null=True, blank=True)
-    purpose = models.CharField(_("taken for"), max_length=20, choices=Purpose.choices, default=Purpose.OTHER)
+    purpose = models.CharField(
+        _("taken for"), max_length=20, choices=Purpose.choices, default=Purpose.OTHER
+    )
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
@@ -133,7 +154,9 @@ class CustomFactor(models.Model):
         YES_NO = "yes_no", _("Yes or no")
         COUNT = "count", _("A number")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="custom_factors")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="custom_factors"
+    )
     name = models.SlugField(_("column name"), max_length=40, allow_unicode=False)
     label = models.CharField(_("question"), max_length=80)
     kind = models.CharField(_("answer"), max_length=6, choices=Kind.choices, default=Kind.YES_NO)

@@ -27,17 +27,27 @@ def service_worker(request):
 
 @require_GET
 def manifest(request):
-    return JsonResponse({
-        "name": "crampwise",
-        "short_name": "crampwise",
-        "description": _("A night diary for leg cramps."),
-        "start_url": "/",
-        "scope": "/",
-        "display": "standalone",
-        "background_color": "#000000",
-        "theme_color": "#7a1f0f",
-        "icons": [{"src": "/static/icon.svg", "sizes": "any", "type": "image/svg+xml", "purpose": "any"}],
-    }, content_type="application/manifest+json")
+    return JsonResponse(
+        {
+            "name": "crampwise",
+            "short_name": "crampwise",
+            "description": _("A night diary for leg cramps."),
+            "start_url": "/",
+            "scope": "/",
+            "display": "standalone",
+            "background_color": "#000000",
+            "theme_color": "#7a1f0f",
+            "icons": [
+                {
+                    "src": "/static/icon.svg",
+                    "sizes": "any",
+                    "type": "image/svg+xml",
+                    "purpose": "any",
+                }
+            ],
+        },
+        content_type="application/manifest+json",
+    )
 
 
 @require_GET

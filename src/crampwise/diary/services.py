@@ -10,11 +10,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from .csvformat import ParsedCsv, parse_csv, write_csv
-from .factors import BUILTIN_FACTORS
-from .models import CustomFactor, Episode, Medicine, Night
-from .nights import night_of
-from .records import EpisodeRecord, FactorSpec, MedicineRecord, NightRecord
+from crampwise.diary.core.csvformat import ParsedCsv, parse_csv, write_csv
+from crampwise.diary.core.factors import BUILTIN_FACTORS
+from crampwise.diary.core.nights import night_of
+from crampwise.diary.core.records import EpisodeRecord, FactorSpec, MedicineRecord, NightRecord
+from crampwise.diary.models import CustomFactor, Episode, Medicine, Night
 
 
 def current_night(user, now: datetime | None = None) -> date:

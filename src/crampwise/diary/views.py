@@ -18,11 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from crampwise.guidance.models import checklist_initial
-from crampwise.trials.services import adherence_form, save_adherence, tonight_for
-
-from . import services
-from .forms import (
+from crampwise.diary import services
+from crampwise.diary.core.nights import morning_after
+from crampwise.diary.core.records import reconcile_cramps
+from crampwise.diary.forms import (
     CheckinForm,
     CsvImportForm,
     CustomFactorForm,
@@ -30,9 +29,9 @@ from .forms import (
     MedicineForm,
     initial_from_night,
 )
-from .models import CustomFactor, Episode, Medicine, Night
-from .nights import morning_after
-from .records import reconcile_cramps
+from crampwise.diary.models import CustomFactor, Episode, Medicine, Night
+from crampwise.guidance.models import checklist_initial
+from crampwise.trials.services import adherence_form, save_adherence, tonight_for
 
 today_night = services.current_night
 last_night = services.last_night
@@ -44,7 +43,7 @@ def healthz(request):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except Exception:  # noqa: BLE001 - any database failure means "not healthy"
+    except Exception:
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
 
@@ -441,7 +440,7 @@ def toggle_night_mode(request):
 
 
 def _safe_next(request) -> bool:
-    from django.utils.http import url_has_allowed_host_and_scheme  # noqa: PLC0415
+    from django.utils.http import url_has_allowed_host_and_scheme
 
     target = request.POST.get("next", "")
     return bool(target) and url_has_allowed_host_and_scheme(

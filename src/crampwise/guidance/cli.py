@@ -14,10 +14,9 @@ from typing import Any
 
 import click
 
-from crampwise.i18n import gettext as _
-
-from .assessment import assess as run_assessment
-from .inputs import AssessmentInputError
+from crampwise.core.i18n import gettext as _
+from crampwise.guidance.core.assessment import assess as run_assessment
+from crampwise.guidance.core.inputs import AssessmentInputError
 
 SEVERITY_LABELS = {
     "emergency": "EMERGENCY",

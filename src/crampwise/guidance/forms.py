@@ -9,9 +9,9 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from crampwise.core.knowledge import load_conditions, prevention_checklist
 from crampwise.diary.forms import YES_NO, RadioRow
-from crampwise.guidance.inputs import MAX_AGE, MAX_MEDICATION_LENGTH, MAX_MEDICATIONS, SYMPTOMS
-from crampwise.knowledge import load_conditions, prevention_checklist
+from crampwise.guidance.core.inputs import MAX_AGE, MAX_MEDICATION_LENGTH, MAX_MEDICATIONS, SYMPTOMS
 
 # The symptoms in plain words. The keys must be exactly SYMPTOMS (a test checks): a symptom
 # without a question would never raise its red flag.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from crampwise.guidance import views
 
 urlpatterns = [
     path("assessment/", views.assessment, name="assessment"),

@@ -17,14 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from crampwise.core.knowledge import evidence_info, load_learn_pages, load_remedies, load_sources
+from crampwise.diary.core.nights import morning_after, night_of
 from crampwise.diary.models import Medicine
-from crampwise.diary.nights import morning_after, night_of
-from crampwise.guidance.assessment import assess
-from crampwise.guidance.inputs import AssessmentInputError
-from crampwise.knowledge import evidence_info, load_learn_pages, load_remedies, load_sources
-
-from .forms import AssessmentForm, EveningChecklistForm
-from .models import Assessment, EveningChecklist, checklist_initial
+from crampwise.guidance.core.assessment import assess
+from crampwise.guidance.core.inputs import AssessmentInputError
+from crampwise.guidance.forms import AssessmentForm, EveningChecklistForm
+from crampwise.guidance.models import Assessment, EveningChecklist, checklist_initial
 
 SEVERE_FIRST = ("emergency", "urgent")
 MEDICINE_FLAG = "medicine_associated_with_cramps"

@@ -5,7 +5,7 @@ The modules here are the pure core (no Django, no I/O apart from the optional ch
 
 from __future__ import annotations
 
-from .charts import chart_specs, chart_tables, render_svg
-from .summary import summarize
+from crampwise.insights.core.charts import chart_specs, chart_tables, render_svg
+from crampwise.insights.core.summary import summarize
 
 __all__ = ["chart_specs", "chart_tables", "render_svg", "summarize"]

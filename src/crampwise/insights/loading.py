@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from crampwise.diary import services
-
-from .summary import summarize
+from crampwise.insights.core.summary import summarize
 
 
 def insights_for(user, start: date | None = None, end: date | None = None) -> dict:

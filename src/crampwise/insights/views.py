@@ -9,8 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
-from . import charts
-from .loading import insights_for
+from crampwise.insights.core import charts
+from crampwise.insights.loading import insights_for
 
 CHART_CACHE = settings.DATA_DIR / "charts"
 SESSION_KEY = "insight_charts"
@@ -39,7 +39,14 @@ def dashboard(request):
             CHART_CACHE.mkdir(parents=True, exist_ok=True)
             path.write_text(svg, encoding="utf-8")
         allowed.append(key)
-        figures.append({"name": name, "key": key, "alt": spec.get("description", ""), "table": tables.get(name)})
+        figures.append(
+            {
+                "name": name,
+                "key": key,
+                "alt": spec.get("description", ""),
+                "table": tables.get(name),
+            }
+        )
     # Chart images are addressed by the hash of their content; a person may fetch only those made
     # for their own page, so a leaked URL shows nothing to anybody else.
     request.session[SESSION_KEY] = allowed

@@ -7,10 +7,16 @@ the vendored schema (a test enforces it). The Django shell loads a person's rows
 
 from __future__ import annotations
 
-from .fhir_export import build_bundle
-from .fhir_import import FhirImportError, ImportResult, SkippedEntry, parse_bundle_json, read_bundle
-from .fhir_validate import validate_bundle
-from .patient_data import PatientData
+from crampwise.interop.core.bundle_export import build_bundle
+from crampwise.interop.core.bundle_import import (
+    FhirImportError,
+    ImportResult,
+    SkippedEntry,
+    parse_bundle_json,
+    read_bundle,
+)
+from crampwise.interop.core.patient_data import PatientData
+from crampwise.interop.core.validate import validate_bundle
 
 __all__ = [
     "FhirImportError",

@@ -13,9 +13,14 @@ from typing import Any
 
 import click
 
-from .analysis import DEFAULT_THRESHOLD, NotEnoughNights, TrialAnalysis, analyze
-from .csv_input import TrialFile, TrialFileError, read_trial_file
-from .wording import limits_sentences, result_sentences
+from crampwise.trials.core.analysis import (
+    DEFAULT_THRESHOLD,
+    NotEnoughNights,
+    TrialAnalysis,
+    analyze,
+)
+from crampwise.trials.core.csv_input import TrialFile, TrialFileError, read_trial_file
+from crampwise.trials.core.wording import limits_sentences, result_sentences
 
 
 @click.group(name="trial")

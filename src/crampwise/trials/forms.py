@@ -7,9 +7,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from crampwise.diary.forms import RadioRow
-
-from . import rules
-from .models import Trial
+from crampwise.trials.core import rules
+from crampwise.trials.models import Trial
 
 YES_NO = [("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))]
 HOPED_CHOICES = [
@@ -46,7 +45,7 @@ def _yes_no_field(label: str = "") -> forms.TypedChoiceField:
 
 
 class AdherenceForm(forms.Form):
-    """"Did you follow last night's trial plan?", for the morning check-in (prefix "trial").
+    """ "Did you follow last night's trial plan?", for the morning check-in (prefix "trial").
 
     Optional: a morning check-in must never fail because this question was skipped.
     """
@@ -130,7 +129,10 @@ class DesignForm(forms.Form):
         required=False,
     )  # fmt: skip
     start = forms.ChoiceField(
-        label=gettext_lazy("When do you start?"), choices=START_CHOICES, widget=RadioRow, initial="tonight"
+        label=gettext_lazy("When do you start?"),
+        choices=START_CHOICES,
+        widget=RadioRow,
+        initial="tonight",
     )
 
     def __init__(self, *args, remedy=None, **kwargs):
@@ -148,7 +150,9 @@ class DesignForm(forms.Form):
         self.fields["period_nights"].initial = str(period)
         if remedy is not None:
             # Offer only lengths that leave nights to count after the washout.
-            self.fields["period_nights"].choices = [c for c in PERIOD_CHOICES if int(c[0]) > washout]
+            self.fields["period_nights"].choices = [
+                c for c in PERIOD_CHOICES if int(c[0]) > washout
+            ]
 
     def kind(self) -> str:
         if self.remedy is not None:
@@ -160,7 +164,11 @@ class DesignForm(forms.Form):
     def timing(self) -> tuple[int, int]:
         """(default period nights, washout nights) for this remedy."""
         remedy = self.remedy
-        if remedy is not None and remedy.default_period_nights and remedy.washout_nights is not None:
+        if (
+            remedy is not None
+            and remedy.default_period_nights
+            and remedy.washout_nights is not None
+        ):
             return remedy.default_period_nights, remedy.washout_nights
         return rules.kind_timing(self.kind())
 

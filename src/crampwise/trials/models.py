@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .design import SEED_LIMIT, TrialDesign
+from crampwise.trials.core.design import SEED_LIMIT, TrialDesign
 
 OWN_REMEDY = "own"  # remedy_id of a remedy the person named themself
 
@@ -45,11 +45,15 @@ class Trial(models.Model):
 
     # A UUID key: an id in a URL says nothing about how many trials anyone runs.
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="trials")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="trials"
+    )
     remedy_id = models.CharField(max_length=40)  # an evidence-base remedy id, or OWN_REMEDY
     remedy_label = models.CharField(max_length=80)  # the person's own name for an own remedy
     kind = models.CharField(max_length=12, choices=Kind.choices)
-    seed = models.BigIntegerField(validators=[MinValueValidator(0), MaxValueValidator(SEED_LIMIT - 1)])
+    seed = models.BigIntegerField(
+        validators=[MinValueValidator(0), MaxValueValidator(SEED_LIMIT - 1)]
+    )
     start = models.DateField()  # the first night (of the run-in, when there is one)
     period_nights = models.PositiveSmallIntegerField()
     washout_nights = models.PositiveSmallIntegerField()
@@ -122,7 +126,9 @@ class Adherence(models.Model):
 
     class Meta:
         ordering = ["night"]
-        constraints = [models.UniqueConstraint(fields=["trial", "night"], name="one_answer_per_trial_night")]
+        constraints = [
+            models.UniqueConstraint(fields=["trial", "night"], name="one_answer_per_trial_night")
+        ]
 
     def __str__(self) -> str:
         return f"{'followed' if self.followed else 'not followed'} on {self.night}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from crampwise.trials import views
 
 urlpatterns = [
     path("trials/", views.trial_list, name="trials"),

@@ -16,17 +16,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from crampwise.knowledge import get_remedy
-
-from .design import Arm, assignment_for, period_plans
-from .forms import DesignForm, NightAdherenceForm, StopForm
-from .models import OWN_REMEDY, Adherence, Trial
-from .rules import can_be_blinded
-from .services import catalogue, chart, lifecycle, presentation, wizard
-from .services import tonight as nights
-from .services.evaluation import evaluate
-from .stopping import DEFAULT_RULE
-from .wording import WORKS_PROBABILITY
+from crampwise.core.knowledge import get_remedy
+from crampwise.trials.core.design import Arm, assignment_for, period_plans
+from crampwise.trials.core.rules import can_be_blinded
+from crampwise.trials.core.stopping import DEFAULT_RULE
+from crampwise.trials.core.wording import WORKS_PROBABILITY
+from crampwise.trials.forms import DesignForm, NightAdherenceForm, StopForm
+from crampwise.trials.models import OWN_REMEDY, Adherence, Trial
+from crampwise.trials.services import catalogue, chart, lifecycle, presentation, wizard
+from crampwise.trials.services import tonight as nights
+from crampwise.trials.services.evaluation import evaluate
 
 
 def _own_trial(request, trial_id) -> Trial:

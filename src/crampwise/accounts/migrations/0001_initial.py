@@ -10,7 +10,6 @@ import crampwise.accounts.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -19,18 +18,81 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Profile',
+            name="Profile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('birth_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='year of birth')),
-                ('sex', models.CharField(blank=True, choices=[('female', 'Female'), ('male', 'Male'), ('other', 'Other'), ('', 'Prefer not to say')], max_length=10, verbose_name='sex')),
-                ('time_zone', models.CharField(default='UTC', max_length=64, validators=[crampwise.accounts.models.validate_time_zone], verbose_name='time zone')),
-                ('bedtime', models.TimeField(default=datetime.time(22, 30), verbose_name='bedtime')),
-                ('wake_time', models.TimeField(default=datetime.time(7, 0), verbose_name='wake time')),
-                ('day_boundary', models.TimeField(default=datetime.time(12, 0), help_text='Anything you log before this time belongs to the night before.', verbose_name='day boundary')),
-                ('night_mode', models.CharField(choices=[('auto', 'Automatic, between bedtime and wake time'), ('on', 'Always on'), ('off', 'Always off')], default='auto', max_length=4, verbose_name='night mode')),
-                ('is_clinician', models.BooleanField(default=False)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='profile', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "birth_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="year of birth"
+                    ),
+                ),
+                (
+                    "sex",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("female", "Female"),
+                            ("male", "Male"),
+                            ("other", "Other"),
+                            ("", "Prefer not to say"),
+                        ],
+                        max_length=10,
+                        verbose_name="sex",
+                    ),
+                ),
+                (
+                    "time_zone",
+                    models.CharField(
+                        default="UTC",
+                        max_length=64,
+                        validators=[crampwise.accounts.models.validate_time_zone],
+                        verbose_name="time zone",
+                    ),
+                ),
+                (
+                    "bedtime",
+                    models.TimeField(default=datetime.time(22, 30), verbose_name="bedtime"),
+                ),
+                (
+                    "wake_time",
+                    models.TimeField(default=datetime.time(7, 0), verbose_name="wake time"),
+                ),
+                (
+                    "day_boundary",
+                    models.TimeField(
+                        default=datetime.time(12, 0),
+                        help_text="Anything you log before this time belongs to the night before.",
+                        verbose_name="day boundary",
+                    ),
+                ),
+                (
+                    "night_mode",
+                    models.CharField(
+                        choices=[
+                            ("auto", "Automatic, between bedtime and wake time"),
+                            ("on", "Always on"),
+                            ("off", "Always off"),
+                        ],
+                        default="auto",
+                        max_length=4,
+                        verbose_name="night mode",
+                    ),
+                ),
+                ("is_clinician", models.BooleanField(default=False)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="profile",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
     ]

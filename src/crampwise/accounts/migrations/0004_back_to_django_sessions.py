@@ -15,7 +15,7 @@ BACKEND_NAMES = {
 
 
 def move_sessions(apps, schema_editor):
-    from django.contrib.sessions.backends.db import SessionStore  # noqa: PLC0415 - decoding only
+    from django.contrib.sessions.backends.db import SessionStore
 
     django_sessions = apps.get_model("sessions", "Session")
     ours = apps.get_model("accounts", "UserSession")

@@ -49,7 +49,9 @@ class FragmentNode(template.Node):
 def fragment(parser, token):
     bits = token.split_contents()
     if len(bits) < 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
-        raise template.TemplateSyntaxError('usage: {% fragment "name" value ... %}...{% endfragment %}')
+        raise template.TemplateSyntaxError(
+            'usage: {% fragment "name" value ... %}...{% endfragment %}'
+        )
     nodelist = parser.parse(("endfragment",))
     parser.delete_first_token()
     return FragmentNode(bits[1][1:-1], [parser.compile_filter(b) for b in bits[2:]], nodelist)

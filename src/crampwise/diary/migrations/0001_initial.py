@@ -9,7 +9,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -18,76 +17,186 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Medicine',
+            name="Medicine",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('dose', models.CharField(blank=True, max_length=120, verbose_name='dose')),
-                ('started', models.DateField(blank=True, null=True, verbose_name='started')),
-                ('stopped', models.DateField(blank=True, null=True, verbose_name='stopped')),
-                ('purpose', models.CharField(choices=[('cramps_preventive', 'For cramps, taken every day to prevent them'), ('cramps_at_time', 'For cramps, taken when one happens'), ('other', 'For something else')], default='other', max_length=20, verbose_name='taken for')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='medicines', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                ("dose", models.CharField(blank=True, max_length=120, verbose_name="dose")),
+                ("started", models.DateField(blank=True, null=True, verbose_name="started")),
+                ("stopped", models.DateField(blank=True, null=True, verbose_name="stopped")),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("cramps_preventive", "For cramps, taken every day to prevent them"),
+                            ("cramps_at_time", "For cramps, taken when one happens"),
+                            ("other", "For something else"),
+                        ],
+                        default="other",
+                        max_length=20,
+                        verbose_name="taken for",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="note")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="medicines",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started', 'name'],
+                "ordering": ["-started", "name"],
             },
         ),
         migrations.CreateModel(
-            name='CustomFactor',
+            name="CustomFactor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.SlugField(max_length=40, verbose_name='column name')),
-                ('label', models.CharField(max_length=80, verbose_name='question')),
-                ('kind', models.CharField(choices=[('yes_no', 'Yes or no'), ('count', 'A number')], default='yes_no', max_length=6, verbose_name='answer')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='custom_factors', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.SlugField(max_length=40, verbose_name="column name")),
+                ("label", models.CharField(max_length=80, verbose_name="question")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("yes_no", "Yes or no"), ("count", "A number")],
+                        default="yes_no",
+                        max_length=6,
+                        verbose_name="answer",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="custom_factors",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'name'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'name'), name='one_factor_per_name')],
+                "ordering": ["created_at", "name"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "name"), name="one_factor_per_name")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Episode',
+            name="Episode",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('night', models.DateField()),
-                ('started_at', models.DateTimeField()),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('muscle', models.CharField(blank=True, max_length=12)),
-                ('side', models.CharField(blank=True, max_length=6)),
-                ('pain', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(10)])),
-                ('reliefs', models.JSONField(blank=True, default=list)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='episodes', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("night", models.DateField()),
+                ("started_at", models.DateTimeField()),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                ("muscle", models.CharField(blank=True, max_length=12)),
+                ("side", models.CharField(blank=True, max_length=6)),
+                (
+                    "pain",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(10)],
+                    ),
+                ),
+                ("reliefs", models.JSONField(blank=True, default=list)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="episodes",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['started_at'],
-                'indexes': [models.Index(fields=['user', 'night'], name='episode_by_night')],
+                "ordering": ["started_at"],
+                "indexes": [models.Index(fields=["user", "night"], name="episode_by_night")],
             },
         ),
         migrations.CreateModel(
-            name='Night',
+            name="Night",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('night', models.DateField()),
-                ('reported_cramps', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('episode_count', models.PositiveSmallIntegerField(default=0)),
-                ('worst_pain', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(10)])),
-                ('minutes_awake', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(720)])),
-                ('sleep_quality', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)])),
-                ('soreness', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(3)])),
-                ('factors', models.JSONField(blank=True, default=dict)),
-                ('medicines_taken', models.JSONField(blank=True, default=list)),
-                ('note', models.TextField(blank=True, max_length=2000)),
-                ('checked_in_at', models.DateTimeField(blank=True, null=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='nights', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("night", models.DateField()),
+                ("reported_cramps", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("episode_count", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "worst_pain",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(10)],
+                    ),
+                ),
+                (
+                    "minutes_awake",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(720)],
+                    ),
+                ),
+                (
+                    "sleep_quality",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                    ),
+                ),
+                (
+                    "soreness",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(3)],
+                    ),
+                ),
+                ("factors", models.JSONField(blank=True, default=dict)),
+                ("medicines_taken", models.JSONField(blank=True, default=list)),
+                ("note", models.TextField(blank=True, max_length=2000)),
+                ("checked_in_at", models.DateTimeField(blank=True, null=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="nights",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['night'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'night'), name='one_row_per_night')],
+                "ordering": ["night"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "night"), name="one_row_per_night")
+                ],
             },
         ),
     ]

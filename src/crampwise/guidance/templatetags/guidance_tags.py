@@ -18,8 +18,13 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from crampwise.knowledge import evidence_info, illustration_svg, load_red_flags, load_relief_guide
-from crampwise.knowledge import load_sources as _load_sources
+from crampwise.core.knowledge import (
+    evidence_info,
+    illustration_svg,
+    load_red_flags,
+    load_relief_guide,
+)
+from crampwise.core.knowledge import load_sources as _load_sources
 
 register = template.Library()
 
@@ -143,7 +148,7 @@ def illustration(name: str, alt: str) -> SafeString:
     """
     svg = _bare_svg(name)
     attrs = f' role="img" aria-label="{escape(_(alt))}" focusable="false" class="illustration"'
-    return mark_safe(svg.replace("<svg", "<svg" + attrs, 1))  # noqa: S308 - our own files
+    return mark_safe(svg.replace("<svg", "<svg" + attrs, 1))
 
 
 def prolonged_cramp_warning() -> str:

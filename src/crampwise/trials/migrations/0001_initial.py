@@ -9,7 +9,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -18,66 +17,147 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Trial',
+            name="Trial",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('remedy_id', models.CharField(max_length=40)),
-                ('remedy_label', models.CharField(max_length=80)),
-                ('kind', models.CharField(choices=[('stretching', 'Stretching'), ('fluids', 'Drinking'), ('behaviour', 'A habit'), ('supplement', 'A supplement'), ('medicine', 'A medicine change')], max_length=12)),
-                ('seed', models.BigIntegerField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(9223372036854775807)])),
-                ('start', models.DateField()),
-                ('period_nights', models.PositiveSmallIntegerField()),
-                ('washout_nights', models.PositiveSmallIntegerField()),
-                ('run_in_nights', models.PositiveSmallIntegerField(default=0)),
-                ('pairs', models.PositiveSmallIntegerField()),
-                ('threshold', models.FloatField(default=0.8)),
-                ('hoped_ratio', models.FloatField(default=0.5)),
-                ('baseline_per_week', models.FloatField(blank=True, null=True)),
-                ('blinded', models.BooleanField(default=False)),
-                ('prescriber_agreed', models.BooleanField(default=False)),
-                ('status', models.CharField(choices=[('active', 'Running'), ('stopped', 'Stopped early'), ('finished', 'Finished')], default='active', max_length=10)),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('stopped_at', models.DateTimeField(blank=True, null=True)),
-                ('last_trial_night', models.DateField(blank=True, null=True)),
-                ('stop_reason', models.CharField(blank=True, choices=[('answer_clear', 'The answer is clear'), ('side_effects', 'Side effects or other problems'), ('too_hard', 'It was too hard to keep up'), ('other', 'Something else')], max_length=20)),
-                ('stop_note', models.TextField(blank=True, max_length=500)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='trials', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("remedy_id", models.CharField(max_length=40)),
+                ("remedy_label", models.CharField(max_length=80)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("stretching", "Stretching"),
+                            ("fluids", "Drinking"),
+                            ("behaviour", "A habit"),
+                            ("supplement", "A supplement"),
+                            ("medicine", "A medicine change"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "seed",
+                    models.BigIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(9223372036854775807),
+                        ]
+                    ),
+                ),
+                ("start", models.DateField()),
+                ("period_nights", models.PositiveSmallIntegerField()),
+                ("washout_nights", models.PositiveSmallIntegerField()),
+                ("run_in_nights", models.PositiveSmallIntegerField(default=0)),
+                ("pairs", models.PositiveSmallIntegerField()),
+                ("threshold", models.FloatField(default=0.8)),
+                ("hoped_ratio", models.FloatField(default=0.5)),
+                ("baseline_per_week", models.FloatField(blank=True, null=True)),
+                ("blinded", models.BooleanField(default=False)),
+                ("prescriber_agreed", models.BooleanField(default=False)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Running"),
+                            ("stopped", "Stopped early"),
+                            ("finished", "Finished"),
+                        ],
+                        default="active",
+                        max_length=10,
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                ("stopped_at", models.DateTimeField(blank=True, null=True)),
+                ("last_trial_night", models.DateField(blank=True, null=True)),
+                (
+                    "stop_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("answer_clear", "The answer is clear"),
+                            ("side_effects", "Side effects or other problems"),
+                            ("too_hard", "It was too hard to keep up"),
+                            ("other", "Something else"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("stop_note", models.TextField(blank=True, max_length=500)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="trials",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created'],
+                "ordering": ["-created"],
             },
         ),
         migrations.CreateModel(
-            name='Adherence',
+            name="Adherence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('night', models.DateField()),
-                ('followed', models.BooleanField()),
-                ('recorded_at', models.DateTimeField(auto_now=True)),
-                ('trial', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='adherence', to='trials.trial')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("night", models.DateField()),
+                ("followed", models.BooleanField()),
+                ("recorded_at", models.DateTimeField(auto_now=True)),
+                (
+                    "trial",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="adherence",
+                        to="trials.trial",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['night'],
+                "ordering": ["night"],
             },
         ),
         migrations.AddConstraint(
-            model_name='trial',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'active')), fields=('owner',), name='one_active_trial_per_person'),
+            model_name="trial",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "active")),
+                fields=("owner",),
+                name="one_active_trial_per_person",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trial',
-            constraint=models.CheckConstraint(condition=models.Q(('washout_nights__lt', models.F('period_nights'))), name='washout_shorter_than_period'),
+            model_name="trial",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("washout_nights__lt", models.F("period_nights"))),
+                name="washout_shorter_than_period",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trial',
-            constraint=models.CheckConstraint(condition=models.Q(('pairs__gte', 1)), name='trial_has_a_pair'),
+            model_name="trial",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("pairs__gte", 1)), name="trial_has_a_pair"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trial',
-            constraint=models.CheckConstraint(condition=models.Q(('threshold__gt', 0), ('threshold__lte', 1)), name='threshold_is_a_ratio'),
+            model_name="trial",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("threshold__gt", 0), ("threshold__lte", 1)),
+                name="threshold_is_a_ratio",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='adherence',
-            constraint=models.UniqueConstraint(fields=('trial', 'night'), name='one_answer_per_trial_night'),
+            model_name="adherence",
+            constraint=models.UniqueConstraint(
+                fields=("trial", "night"), name="one_answer_per_trial_night"
+            ),
         ),
     ]

@@ -10,7 +10,7 @@ the pure rules they share with the forms are in ``trials.rules``.
 
 from __future__ import annotations
 
-from .evaluation import finished_results
-from .tonight import adherence_form, save_adherence, tonight_for
+from crampwise.trials.services.evaluation import finished_results
+from crampwise.trials.services.tonight import adherence_form, save_adherence, tonight_for
 
 __all__ = ["adherence_form", "finished_results", "save_adherence", "tonight_for"]

@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from crampwise.knowledge import get_remedy, load_sources, trialable_remedies
-from crampwise.knowledge.records import Remedy
-
-from ..models import OWN_REMEDY, Trial
+from crampwise.core.knowledge import get_remedy, load_sources, trialable_remedies
+from crampwise.core.knowledge.records import Remedy
+from crampwise.trials.models import OWN_REMEDY, Trial
 
 QUININE = "quinine"
 BASELINE_WEEKS = 8

@@ -9,13 +9,12 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from crampwise.insights.charts import render_svg
-
-from ..analysis import TrialAnalysis
-from ..design import Arm
-from .catalogue import remedy_words
-from .evaluation import Evaluation
-from .presentation import arm_label, hide_arms
+from crampwise.insights.core.charts import render_svg
+from crampwise.trials.core.analysis import TrialAnalysis
+from crampwise.trials.core.design import Arm
+from crampwise.trials.services.catalogue import remedy_words
+from crampwise.trials.services.evaluation import Evaluation
+from crampwise.trials.services.presentation import arm_label, hide_arms
 
 CHART_COLOURS = ("#0b57a4", "#b34700")  # remedy, control: differ in lightness too, and in shape
 
@@ -105,7 +104,7 @@ def _render_svg(spec: dict[str, Any]) -> str | None:
     # The insights feature's renderer (cached by the spec's content) draws every chart of the site.
     try:
         return render_svg(spec)
-    except Exception:  # noqa: BLE001 - a chart that cannot be drawn leaves its data table
+    except Exception:
         return None
 
 
@@ -122,7 +121,7 @@ def chart_svg(evaluation: Evaluation, label: str) -> SafeString | None:
     svg = _INNER_ARIA.sub("", svg)
     attrs = f'<svg role="img" aria-label="{escape(label)}" focusable="false"'
     svg = svg.replace("<svg", attrs, 1).replace('class="marks"', 'class="marks trial-chart"', 1)
-    return mark_safe(svg)  # noqa: S308 - vl-convert's output of our own spec; labels are escaped
+    return mark_safe(svg)
 
 
 def chart_label(evaluation: Evaluation) -> str:

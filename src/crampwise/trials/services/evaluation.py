@@ -12,24 +12,24 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from crampwise.diary.core.records import NightRecord
 from crampwise.diary.models import Medicine
-from crampwise.diary.records import NightRecord
 from crampwise.diary.services import load_nights
-
-from ..analysis import NotEnoughNights, TrialAnalysis, analyze, baseline_from_run_in
-from ..design import (
-    TrialDesign,
-    blocks_complete,
-    build_schedule,
+from crampwise.trials.core.analysis import (
+    NotEnoughNights,
+    TrialAnalysis,
+    analyze,
+    baseline_from_run_in,
 )
-from ..models import Trial
-from ..observations import TrialNight, nights_from_diary
-from ..report import trial_report
-from ..rules import power_kind
-from ..stopping import DEFAULT_RULE, Decision, Look, interim_look
-from .catalogue import BASELINE_WEEKS, remedy_name, remedy_words
-from .tonight import adherence_map, last_night_over, refresh_status
-from .wizard import length_sentences
+from crampwise.trials.core.design import TrialDesign, blocks_complete, build_schedule
+from crampwise.trials.core.observations import TrialNight, nights_from_diary
+from crampwise.trials.core.report import trial_report
+from crampwise.trials.core.rules import power_kind
+from crampwise.trials.core.stopping import DEFAULT_RULE, Decision, Look, interim_look
+from crampwise.trials.models import Trial
+from crampwise.trials.services.catalogue import BASELINE_WEEKS, remedy_name, remedy_words
+from crampwise.trials.services.tonight import adherence_map, last_night_over, refresh_status
+from crampwise.trials.services.wizard import length_sentences
 
 # ---- the answer --------------------------------------------------------------------------
 

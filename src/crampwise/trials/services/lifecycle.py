@@ -8,19 +8,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..design import (
-    TrialDesign,
-    new_seed,
-)
-from ..models import Trial
-from ..rules import can_be_blinded, own_label_problem
-from .catalogue import (
+from crampwise.trials.core.design import TrialDesign, new_seed
+from crampwise.trials.core.rules import can_be_blinded, own_label_problem
+from crampwise.trials.models import Trial
+from crampwise.trials.services.catalogue import (
     DEFAULT_HOPED_RATIO,
     DEFAULT_THRESHOLD,
     TrialError,
     offered_remedy,
 )
-from .tonight import last_night_over, refresh_status
+from crampwise.trials.services.tonight import last_night_over, refresh_status
 
 # ---- creating and stopping ---------------------------------------------------------------
 

@@ -8,20 +8,15 @@ from typing import Any
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from .. import wording
-from ..analysis import TrialAnalysis
-from ..design import (
-    Arm,
-    assignment_for,
-    block_end,
-    blocks_complete,
-)
-from ..models import Trial
-from ..observations import tally
-from ..stopping import DEFAULT_RULE, Decision, Look
-from .catalogue import remedy_words
-from .evaluation import Evaluation
-from .tonight import plan_night, plan_words
+from crampwise.trials.core import wording
+from crampwise.trials.core.analysis import TrialAnalysis
+from crampwise.trials.core.design import Arm, assignment_for, block_end, blocks_complete
+from crampwise.trials.core.observations import tally
+from crampwise.trials.core.stopping import DEFAULT_RULE, Decision, Look
+from crampwise.trials.models import Trial
+from crampwise.trials.services.catalogue import remedy_words
+from crampwise.trials.services.evaluation import Evaluation
+from crampwise.trials.services.tonight import plan_night, plan_words
 
 # ---- words for the page ------------------------------------------------------------------
 

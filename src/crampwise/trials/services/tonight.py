@@ -14,16 +14,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from crampwise.diary.nights import night_of
-
-from ..design import (
-    Arm,
-    ScheduledNight,
-    assignment_for,
-)
-from ..forms import AdherenceForm
-from ..models import Adherence, Trial
-from .catalogue import remedy_words
+from crampwise.diary.core.nights import night_of
+from crampwise.trials.core.design import Arm, ScheduledNight, assignment_for
+from crampwise.trials.forms import AdherenceForm
+from crampwise.trials.models import Adherence, Trial
+from crampwise.trials.services.catalogue import remedy_words
 
 # ---- nights ------------------------------------------------------------------------------
 

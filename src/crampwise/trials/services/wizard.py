@@ -10,13 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from crampwise.diary.services import load_nights
-
-from .. import power
-from ..design import (
-    KIND_DEFAULTS,
-)
-from ..rules import power_kind
-from .catalogue import BASELINE_WEEKS, MIN_BASELINE_NIGHTS, TABLE_RATES
+from crampwise.trials.core import power
+from crampwise.trials.core.design import KIND_DEFAULTS
+from crampwise.trials.core.rules import power_kind
+from crampwise.trials.services.catalogue import BASELINE_WEEKS, MIN_BASELINE_NIGHTS, TABLE_RATES
 
 # ---- the wizard: baseline and length ----------------------------------------------------------
 

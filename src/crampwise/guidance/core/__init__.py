@@ -1,0 +1,1 @@
+"""The guidance feature's Django-free core: plain Python, no I/O, no Django imports."""

@@ -1,0 +1,185 @@
+"""Looks as the trial goes: stop early when the answer is already clear.
+
+A look happens only at the end of a complete pair (block), from the second pair on, so every look
+rests on balanced data. At a look the trial stops for *efficacy* when P(ratio < 1) >= e, or for
+*futility* when there is less than a 10% chance of a reduction of at least 20%; otherwise it goes
+on. The posterior itself stays valid however often one looks, but the chance of a false "it works"
+grows with every look, so e defaults to 0.975 and the operating characteristics below are computed
+by simulation and published in docs/trials.md.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+import numpy as np
+
+from crampwise.trials.core.analysis import DEFAULT_THRESHOLD, TrialAnalysis, analyze
+from crampwise.trials.core.batch_laplace import analyze_batch
+from crampwise.trials.core.design import TrialDesign, block_end
+from crampwise.trials.core.observations import TrialNight
+from crampwise.trials.core.simulate import Scenario, SimulatedTrials, simulate_trials
+
+
+class Decision(StrEnum):
+    CONTINUE = "continue"
+    EFFICACY = "efficacy"  # stop: the remedy very likely cuts cramps
+    FUTILITY = "futility"  # stop: a worthwhile cut has become unlikely
+
+
+@dataclass(frozen=True, slots=True)
+class StoppingRule:
+    efficacy: float = 0.975
+    futility_ratio: float = 0.8
+    futility_probability: float = 0.10
+    first_look_block: int = 2  # never stop on a single pair: too easily fooled
+
+    def decide(self, blocks_complete: int, p_reduction: float, p_worthwhile: float) -> Decision:
+        """``p_worthwhile`` is P(ratio < futility_ratio)."""
+        if blocks_complete < self.first_look_block:
+            return Decision.CONTINUE
+        if p_reduction >= self.efficacy:
+            return Decision.EFFICACY
+        if p_worthwhile < self.futility_probability:
+            return Decision.FUTILITY
+        return Decision.CONTINUE
+
+
+DEFAULT_RULE = StoppingRule()
+
+
+@dataclass(frozen=True)
+class Look:
+    blocks_complete: int
+    night: date  # the last night the look rests on
+    p_reduction: float
+    p_worthwhile: float
+    decision: Decision
+    analysis: TrialAnalysis
+
+
+def look_nights(design: TrialDesign, rule: StoppingRule = DEFAULT_RULE) -> list[date]:
+    """The nights after which a look is due: the ends of pairs, from the rule's first look on."""
+    return [block_end(design, b) for b in range(rule.first_look_block - 1, design.pairs)]
+
+
+def interim_look(
+    design: TrialDesign,
+    nights: Sequence[TrialNight],
+    blocks_complete: int,
+    rule: StoppingRule = DEFAULT_RULE,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    baseline_per_night: float | None = None,
+) -> Look:
+    """The look after ``blocks_complete`` pairs, using only the nights of those pairs."""
+    periods = 2 * blocks_complete
+    so_far = [n for n in nights if n.period < periods]
+    result = analyze(so_far, threshold=threshold, baseline_per_night=baseline_per_night)
+    p_worthwhile = result.prob_ratio_below(rule.futility_ratio)
+    return Look(
+        blocks_complete=blocks_complete,
+        night=block_end(design, blocks_complete - 1),
+        p_reduction=result.rate_ratio.p_reduction,
+        p_worthwhile=p_worthwhile,
+        decision=rule.decide(blocks_complete, result.rate_ratio.p_reduction, p_worthwhile),
+        analysis=result,
+    )
+
+
+# ---- operating characteristics by simulation ----
+
+
+@dataclass(frozen=True, slots=True)
+class OperatingCharacteristics:
+    scenario: Scenario
+    rule: StoppingRule
+    trials: int
+    stop_efficacy: float  # share of trials that stopped with "it works" (false positives at RR=1)
+    stop_futility: float
+    ran_to_end: float  # share that reached the last pair without a decision
+    expected_weeks: float  # mean length of the randomised part
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "cramps_per_week": self.scenario.cramps_per_week,
+            "rate_ratio": self.scenario.rate_ratio,
+            "max_weeks": self.scenario.weeks,
+            "efficacy_threshold": self.rule.efficacy,
+            "trials": self.trials,
+            "stop_efficacy": round(self.stop_efficacy, 4),
+            "stop_futility": round(self.stop_futility, 4),
+            "ran_to_end": round(self.ran_to_end, 4),
+            "expected_weeks": round(self.expected_weeks, 2),
+        }
+
+
+def look_probabilities(
+    trials: SimulatedTrials, scenario: Scenario, rule: StoppingRule, method: str = "fast"
+) -> tuple[np.ndarray, np.ndarray]:
+    """P(ratio < 1) and P(ratio < futility ratio) at every block end: arrays (trials, pairs)."""
+    p_red = np.full((trials.n_trials, scenario.pairs), np.nan)
+    p_worth = np.full((trials.n_trials, scenario.pairs), np.nan)
+    log_ratio = math.log(rule.futility_ratio)
+    for block in range(max(rule.first_look_block, 1), scenario.pairs + 1):
+        if method == "fast":
+            posterior = analyze_batch(trials, periods=2 * block)
+            p_red[:, block - 1] = posterior.prob_below(0.0)
+            p_worth[:, block - 1] = posterior.prob_below(log_ratio)
+        elif method == "full":
+            for i in range(trials.n_trials):
+                nights = [n for n in trials.trial_nights(i) if n.period < 2 * block]
+                result = analyze(nights)
+                p_red[i, block - 1] = result.rate_ratio.p_reduction
+                p_worth[i, block - 1] = result.prob_ratio_below(rule.futility_ratio)
+        else:
+            raise ValueError(f"unknown method {method!r}")
+    return p_red, p_worth
+
+
+def apply_rule(
+    rule: StoppingRule, scenario: Scenario, p_reduction: np.ndarray, p_worthwhile: np.ndarray
+) -> OperatingCharacteristics:
+    n_trials, pairs = p_reduction.shape
+    outcome = np.full(n_trials, Decision.CONTINUE.value, dtype=object)
+    stop_block = np.full(n_trials, pairs)
+    for i in range(n_trials):
+        for block in range(rule.first_look_block, pairs + 1):
+            decision = rule.decide(block, p_reduction[i, block - 1], p_worthwhile[i, block - 1])
+            if decision is not Decision.CONTINUE:
+                outcome[i] = decision.value
+                stop_block[i] = block
+                break
+    weeks_per_block = 2 * scenario.period_nights / 7
+    return OperatingCharacteristics(
+        scenario=scenario,
+        rule=rule,
+        trials=n_trials,
+        stop_efficacy=float(np.mean(outcome == Decision.EFFICACY.value)),
+        stop_futility=float(np.mean(outcome == Decision.FUTILITY.value)),
+        ran_to_end=float(np.mean(outcome == Decision.CONTINUE.value)),
+        expected_weeks=float(stop_block.mean() * weeks_per_block),
+    )
+
+
+def operating_characteristics(
+    scenario: Scenario,
+    rules: Sequence[StoppingRule] = (DEFAULT_RULE,),
+    *,
+    trials: int = 1000,
+    seed: int = 0,
+    method: str = "fast",
+) -> list[OperatingCharacteristics]:
+    """Simulate trials once and apply every rule to the same looks (common random numbers)."""
+    simulated = simulate_trials(scenario, trials, np.random.default_rng(seed))
+    first = min(rule.first_look_block for rule in rules)
+    futility = {rule.futility_ratio for rule in rules}
+    if len(futility) != 1:
+        raise ValueError("rules compared in one run must share the futility ratio")
+    probe = StoppingRule(futility_ratio=futility.pop(), first_look_block=first)
+    p_red, p_worth = look_probabilities(simulated, scenario, probe, method)
+    return [apply_rule(rule, scenario, p_red, p_worth) for rule in rules]
