@@ -45,6 +45,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Signed-in pages, exports and token API calls: Cache-Control: private, no-store.
+    "crampwise.cache_headers.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -178,10 +180,18 @@ API_RATE_PER_TOKEN = env.env_str("API_RATE_PER_TOKEN", "300/min")
 API_RATE_PER_IP = env.env_str("API_RATE_PER_IP", "600/min")
 
 LOG_LEVEL = env.env_str("LOG_LEVEL", "INFO")
+# A share link's path holds its token, and Django's loggers write request paths ("Not Found:
+# /s/<token>/", a 500's traceback, a CSRF refusal). The filter blanks the token on those loggers
+# (before any handler, the test capture included) and on the console handler for anything else.
+_REDACTED_LOGGERS = ("django.request", "django.security.csrf")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_share_tokens": {"()": "crampwise.clinician.core.logs.RedactShareTokens"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_share_tokens"]}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        **{name: {"filters": ["redact_share_tokens"]} for name in _REDACTED_LOGGERS},
+    },
 }

@@ -8,6 +8,7 @@ it never existed, expired or was withdrawn, so a guesser learns nothing.
 from __future__ import annotations
 
 import base64
+import logging
 from datetime import date
 
 from django.contrib import messages
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from crampwise.clinician import loading, services
+from crampwise.clinician import loading, ratelimit, services
 from crampwise.clinician.access import Viewer, active_grant, active_link, is_clinician, record
 from crampwise.clinician.core.chart import weekly_svg
 from crampwise.clinician.core.report_pdf import PAPERS, render_pdf
@@ -30,6 +31,8 @@ from crampwise.clinician.models import AccessEvent, Grant, ShareLink
 from crampwise.clinician.tokens import format_code
 
 AUDIT_ROWS_SHOWN = 200
+
+logger = logging.getLogger(__name__)
 
 
 # --- shared rendering -----------------------------------------------------------------------
@@ -43,11 +46,18 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 
 def _not_found(request) -> HttpResponse:
-    response = render(request, "clinician/not_available.html", status=404)
-    # Django logs every 404 with its path, and a share link's path holds its token: mark this
-    # answer as logged so the token of a dead link does not end up in the server log.
-    response._has_been_logged = True
-    return _private(response)
+    # Django logs this 404 with its path; the logging filter blanks a share link's token in it.
+    return _private(render(request, "clinician/not_available.html", status=404))
+
+
+def _report_failed(patient) -> None:
+    """Log a report that could not be built: the internal id and the error, no health data."""
+    logger.exception("The report of patient %s could not be built", patient.pk)
+
+
+def _unavailable(request) -> HttpResponse:
+    """One patient's broken record gives a plain page, never a crash; 503: nothing was shown."""
+    return _private(render(request, "clinician/report_unavailable.html", status=503))
 
 
 def _chart_src(report: dict) -> str | None:
@@ -73,32 +83,34 @@ def _paper(request) -> str:
 
 def _serve(request, viewer: Viewer, what: str, start: date | None, end: date | None, context: dict):
     """Build the report of ``viewer.patient`` and answer in the asked form, audited."""
+    try:
+        response = _build(request, viewer, what, start, end, context)
+    except Exception:
+        # Nothing of the patient's left the server, so nothing is audited.
+        _report_failed(viewer.patient)
+        return _unavailable(request)
+    record(viewer, what, request)  # before the data leaves
+    return _private(response)
+
+
+def _build(request, viewer: Viewer, what: str, start, end, context: dict) -> HttpResponse:
     patient = viewer.patient
     if what == AccessEvent.What.FHIR:
         start, end = loading.resolve_range(patient, start, end)
         bundle = loading.fhir_bundle(patient, start, end)
-        record(viewer, what, request)
         response = JsonResponse(bundle, json_dumps_params={"ensure_ascii": False})
         response["Content-Type"] = "application/fhir+json; charset=utf-8"
         response["Content-Disposition"] = (
             f'attachment; filename="crampwise-{end.isoformat()}.fhir.json"'
         )
-        return _private(response)
+        return response
     report = loading.load_report(patient, start, end)
-    record(viewer, what, request)
     if what == AccessEvent.What.PDF:
         return _pdf_response(report, _paper(request))
-    return _private(
-        render(
-            request,
-            "clinician/report.html",
-            {
-                "report": report,
-                "chart_src": _chart_src(report),
-                "viewer": viewer,
-                **context,
-            },
-        )
+    return render(
+        request,
+        "clinician/report.html",
+        {"report": report, "chart_src": _chart_src(report), "viewer": viewer, **context},
     )
 
 
@@ -278,9 +290,13 @@ def grant_create(request):
     form = GrantForm(request.POST)
     if not form.is_valid():
         return _sharing_page(request, grant_form=form, status=400)
+    if ratelimit.blocked(request):
+        form.add_error("code", _("Too many wrong codes. Wait a minute, then try again."))
+        return _sharing_page(request, grant_form=form, status=429)
     try:
         grant, created = services.grant_access(request.user, form.cleaned_data["code"])
     except services.SharingError as exc:
+        ratelimit.count_wrong_try(request)
         form.add_error("code", str(exc))
         return _sharing_page(request, grant_form=form, status=400)
     name = grant.clinician.get_full_name() or grant.clinician.get_username()
@@ -324,8 +340,16 @@ def clinician_home(request):
         .order_by("created_at")
     )
     for grant in grants:
-        viewer = Viewer(grant.patient, AccessEvent.Via.CLINICIAN, actor=request.user, grant=grant)
-        report = loading.load_report(grant.patient)
+        patient = grant.patient
+        try:
+            report = loading.load_report(patient)
+        except Exception:
+            # One patient's broken record must not hide every other patient from their clinician.
+            _report_failed(patient)
+            name = loading.patient_info(patient)["name"]
+            rows.append({"grant": grant, "name": name, "unavailable": True})
+            continue
+        viewer = Viewer(patient, AccessEvent.Via.CLINICIAN, actor=request.user, grant=grant)
         record(viewer, AccessEvent.What.SUMMARY, request)
         rows.append(
             {

@@ -1,8 +1,9 @@
 """Keep share-link tokens out of server logs.
 
 A share link's token is in its path (/s/<token>/), and a token in a log file is a working key to a
-patient's report for whoever can read the logs. Django's own 404 logging is avoided in the views;
-the HTTP server's access log needs this: a gunicorn logger class that writes "/s/[token]/" instead.
+patient's report for whoever can read the logs.
+Django's loggers get the filter ``RedactShareTokens`` (settings.LOGGING); the HTTP server's logs
+get a gunicorn logger class that writes "/s/[token]/" instead.
 Wire it with ``"logger_class": "crampwise.clinician.core.logs.RedactingGunicornLogger"`` in the
 gunicorn options (crampwise/server.py), or attach ``RedactShareTokens`` to another logger.
 """
@@ -11,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
 
 from gunicorn.glogging import Logger as GunicornLogger
 
@@ -31,6 +31,8 @@ class RedactingGunicornLogger(GunicornLogger):
     def setup(self, cfg):
         super().setup(cfg)
         self.access_log.addFilter(_REDACT_LINE)
+        # gunicorn's error log names the request it failed on ("Error handling request /s/...").
+        self.error_log.addFilter(_REDACT_ERRORS)
 
 
 class _RedactLine(logging.Filter):
@@ -46,19 +48,28 @@ class _RedactLine(logging.Filter):
         return True
 
 
-_REDACT_LINE = _RedactLine()  # one instance: adding it again (a reload, another logger) is a no-op
-
-
 class RedactShareTokens(logging.Filter):
-    """A logging filter for any logger whose messages may include a request path."""
+    """A logging filter for any logger whose messages may include a request path.
+
+    Wired into Django's own loggers by settings.LOGGING: ``django.request`` writes the path of every
+    404, 403 and 500 ("Not Found: /s/<token>/"), and the traceback of a 500 may quote it too.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.msg, str):
-            record.msg = redact(record.msg)
-        if isinstance(record.args, Mapping):
-            record.args = {
-                k: redact(v) if isinstance(v, str) else v for k, v in record.args.items()
-            }
-        elif isinstance(record.args, tuple):
-            record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed record is the handler's to report, not ours
+            return True
+        if "/s/" in message:
+            # The finished message, not msg and args apart: an argument of any type may hold a path.
+            record.msg, record.args = redact(message), ()
+        if record.exc_info and not record.exc_text:
+            # Formatters reuse exc_text when it is set, so the redacted traceback is what they print.
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
         return True
+
+
+_REDACT_LINE = _RedactLine()  # one instance: adding it again (a reload, another logger) is a no-op
+_REDACT_ERRORS = RedactShareTokens()
