@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
+import socket
+import stat
 import subprocess
 import sys
+import time
+import urllib.request
 import uuid
 from urllib.parse import urlsplit
 
@@ -89,6 +95,7 @@ def test_a_backup_taken_under_load_restores_every_acknowledged_write(databases, 
         backup_file = tmp_path / "crampwise.backup"
         out = run(["backup", "--out", str(backup_file)], live_env)
         assert "backup" in out and backup_file.stat().st_size > 0
+        assert stat.S_IMODE(backup_file.stat().st_mode) == 0o600  # it holds every diary
         assert not (tmp_path / "crampwise.backup.partial").exists()
     finally:
         assert writer.wait(timeout=60) == 0
@@ -114,3 +121,68 @@ def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path):
         [*CRAMPWISE, "restore", str(junk), "--yes"], env=env, capture_output=True, text=True
     )
     assert result.returncode != 0 and "not an SQLite backup" in result.stderr
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_health(port: int) -> None:
+    for _ in range(240):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as answer:
+                assert json.loads(answer.read()) == {"status": "ok"}
+                return
+        except OSError:
+            time.sleep(0.25)
+    raise AssertionError("the server did not answer")
+
+
+@pytest.mark.postgres
+def test_restore_refuses_while_a_server_runs_and_works_once_it_has_stopped(databases, tmp_path):
+    """A real `crampwise serve` holds the data dir's lock: restore says why and exits 1."""
+    live, _restored = databases
+    env = env_for(live, tmp_path)
+    run(["manage", "migrate", "--verbosity", "0"], env)
+    backup_file = tmp_path / "crampwise.backup"
+    port = free_port()
+    server = subprocess.Popen(
+        [*CRAMPWISE, "serve", "--port", str(port), "--workers", "1"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_health(port)
+        run(["backup", "--out", str(backup_file)], env)  # backups are fine while it serves
+        refused = subprocess.run(
+            [*CRAMPWISE, "restore", str(backup_file), "--yes"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert refused.returncode == 1
+        assert "a crampwise server is using this database: stop it" in refused.stderr
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert "restored" in run(["restore", str(backup_file), "--yes"], env)
+
+
+def test_serve_will_not_start_while_a_restore_holds_the_database(tmp_path):
+    """The other way round: the lock a restore takes keeps a new server out until it is done."""
+    env = env_for(f"sqlite:///{tmp_path / 'db.sqlite3'}", tmp_path)
+    (tmp_path / "data").mkdir()
+    with open(tmp_path / "data" / "server.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # what `crampwise restore` holds while it runs
+        result = subprocess.run(
+            [*CRAMPWISE, "serve", "--port", str(free_port())],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert result.returncode == 1 and "a restore is running on this database" in result.stderr

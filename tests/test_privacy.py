@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import io
 import logging
+import os
+import stat
+import subprocess
+import sys
 
 import pytest
 from django.test import Client
@@ -153,3 +157,71 @@ def test_public_pages_and_a_views_own_choice_are_left_alone(client, owner):
     assert not client.get(reverse("learn")).has_header("Cache-Control")
     client.force_login(owner)
     assert client.get(reverse("service_worker"))["Cache-Control"] == "no-cache"
+
+
+# --- file modes ----------------------------------------------------------------------------------
+
+MODES = """
+import os, stat
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crampwise.settings")
+import django; django.setup()
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+call_command("migrate", verbosity=0)
+name = connection.settings_dict["NAME"]
+with connection.cursor() as cursor:  # an open connection keeps the -wal and -shm files
+    cursor.execute("CREATE TABLE IF NOT EXISTS t (x)")
+    cursor.execute("INSERT INTO t VALUES (1)")
+    for path in (settings.DATA_DIR, name, name + "-wal", name + "-shm"):
+        print(oct(stat.S_IMODE(os.stat(path).st_mode)))
+"""
+
+
+def fresh_env(tmp_path, **extra):
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("CRAMPWISE_")
+        and k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE")
+    }
+    return env | {"CRAMPWISE_DATA_DIR": str(tmp_path / "data")} | extra
+
+
+def run_with_umask_022(args, env):
+    """As a default shell would: without our care, new files would be readable by everyone."""
+    return subprocess.run(
+        args,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=lambda: os.umask(0o022),
+    )
+
+
+def test_the_data_dir_database_wal_shm_and_backups_are_the_owners_alone(tmp_path):
+    """A new data dir is 0700; the database, its -wal and -shm files and a backup are 0600."""
+    env = fresh_env(tmp_path)
+    result = run_with_umask_022([sys.executable, "-c", MODES], env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["0o700", "0o600", "0o600", "0o600"]
+    backup = tmp_path / "nightly.backup"
+    made = run_with_umask_022(
+        [sys.executable, "-m", "crampwise.cli", "backup", "--out", str(backup)], env
+    )
+    assert made.returncode == 0, made.stderr
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "data" / "secret_key").stat().st_mode) == 0o600
+
+
+def test_an_older_database_readable_by_others_is_tightened(tmp_path):
+    """Installed before this rule: the next start makes the database owner-only."""
+    data = tmp_path / "data"
+    data.mkdir()
+    db = data / "crampwise.sqlite3"
+    db.touch(mode=0o644)
+    db.chmod(0o644)
+    result = run_with_umask_022([sys.executable, "-c", MODES], fresh_env(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[1:] == ["0o600", "0o600", "0o600"]

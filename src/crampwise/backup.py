@@ -3,6 +3,11 @@
 SQLite: the online backup API copies a consistent snapshot page by page while the server keeps
 running (readers and the writer carry on; WAL frames are included). PostgreSQL: its own tools,
 pg_dump in custom format and pg_restore.
+
+Backups are written owner-only (0600). A restore replaces the database under a running server's
+feet, so ``crampwise serve`` holds a shared lock on ``server.lock`` in the data dir for as long as it
+runs and a restore takes the same lock exclusively: it refuses while any server holds it, and a
+server will not start while a restore runs.
 """
 
 from __future__ import annotations
@@ -11,7 +16,8 @@ import os
 import shutil
 import sqlite3
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.db import connections
@@ -19,6 +25,51 @@ from django.db import connections
 
 class BackupError(RuntimeError):
     pass
+
+
+LOCK_FILE = "server.lock"
+
+
+@contextmanager
+def _flock(data_dir: Path, exclusive: bool, busy: str) -> Iterator[None]:
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks; docs/cli.md says to stop the server by hand
+        yield
+        return
+    fd = os.open(Path(data_dir) / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BackupError(busy) from None
+        yield  # closing the file (or the process ending, however it ends) releases the lock
+    finally:
+        os.close(fd)
+
+
+def serving(data_dir: Path):
+    """Held by `crampwise serve` while it runs; shared, so several servers may run side by side."""
+    return _flock(
+        data_dir,
+        exclusive=False,
+        busy="a restore is running on this database: start the server when it has finished",
+    )
+
+
+def no_server_running(data_dir: Path):
+    """Held by `crampwise restore`; refused while any `crampwise serve` uses this data dir."""
+    return _flock(
+        data_dir,
+        exclusive=True,
+        busy="a crampwise server is using this database: stop it, then run the restore again",
+    )
+
+
+def _owner_only_file(path: Path) -> None:
+    """An empty file only the owner can read, made before any data is written into it."""
+    path.unlink(missing_ok=True)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def _database() -> dict:
@@ -30,6 +81,7 @@ def backup(out: Path, progress: Callable[[int, int], object] = lambda done, tota
     db = _database()
     out = Path(out)
     tmp = out.with_name(out.name + ".partial")
+    _owner_only_file(tmp)  # a backup holds every diary: owner-only from its first byte
     if db["ENGINE"].endswith("sqlite3"):
         source = sqlite3.connect(db["NAME"], timeout=30)
         target = sqlite3.connect(tmp)
@@ -59,14 +111,16 @@ def backup(out: Path, progress: Callable[[int, int], object] = lambda done, tota
         if result.returncode != 0:
             tmp.unlink(missing_ok=True)
             raise BackupError(f"pg_dump failed: {result.stderr.strip()}")
+        tmp.chmod(0o600)  # pg_dump rewrote the file; make sure it kept its mode
         os.replace(tmp, out)
         progress(1, 1)
         return "postgresql"
+    tmp.unlink(missing_ok=True)
     raise BackupError(f"backups are not supported for {db['ENGINE']}")
 
 
 def restore(source: Path) -> str:
-    """Replace the default database's contents with a backup. Stop the server first."""
+    """Replace the default database's contents with a backup (call it inside ``no_server_running``)."""
     db = _database()
     source = Path(source)
     if not source.is_file():

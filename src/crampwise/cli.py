@@ -99,13 +99,21 @@ def main() -> None:
 def serve(host: str, port: int, workers: int | None, no_migrate: bool) -> None:
     """Apply migrations and serve the web app with a production HTTP server (gunicorn)."""
     setup_django()
+    from django.conf import settings
+
+    from crampwise.backup import BackupError, serving
     from crampwise.server import run
 
-    if not no_migrate:
-        migrate_quietly()
-    workers = workers or int(os.environ.get("CRAMPWISE_WORKERS", "2"))
-    click.echo(f"crampwise is serving on http://{host}:{port}/ (press Ctrl+C to stop)")
-    run(host, port, workers)
+    try:
+        # Held until the server stops, so `crampwise restore` cannot swap the database beneath it.
+        with serving(settings.DATA_DIR):
+            if not no_migrate:
+                migrate_quietly()
+            workers = workers or int(os.environ.get("CRAMPWISE_WORKERS", "2"))
+            click.echo(f"crampwise is serving on http://{host}:{port}/ (press Ctrl+C to stop)")
+            run(host, port, workers)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @main.group()
@@ -279,19 +287,23 @@ def backup_command(out: str) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def restore_command(file: str, yes: bool) -> None:
-    """Replace the database with a backup (stop the server first)."""
+    """Replace the database with a backup; refused while `crampwise serve` runs."""
     setup_django()
-    from crampwise.backup import BackupError, restore
+    from django.conf import settings
 
-    if not yes:
-        click.confirm(
-            "This replaces every diary in the database with the backup. Continue?", abort=True
-        )
+    from crampwise.backup import BackupError, no_server_running, restore
+
     try:
-        engine = restore(Path(file))
+        with no_server_running(settings.DATA_DIR):
+            if not yes:
+                click.confirm(
+                    "This replaces every diary in the database with the backup. Continue?",
+                    abort=True,
+                )
+            engine = restore(Path(file))
+            migrate_quietly()  # a backup from an older version is brought up to date
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
-    migrate_quietly()  # a backup from an older version is brought up to date
     click.echo(f"restored {engine} backup from {file}")
 
 

@@ -53,8 +53,41 @@ def data_dir() -> Path:
         import platformdirs
 
         path = Path(platformdirs.user_data_dir("crampwise", appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
+    if not path.is_dir():
+        # Owner only: the data dir holds the database, its backups and the secret key.
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path.chmod(0o700)  # mkdir's mode is narrowed by the umask, never widened
     return path
+
+
+OWNER_ONLY = 0o600
+SQLITE_SUFFIXES = ("", "-wal", "-shm", "-journal")
+
+
+def protect_sqlite_files(database: Path) -> None:
+    """Make the SQLite database owner-only before SQLite creates it, and tighten an older one.
+
+    SQLite creates its -wal and -shm files later, with the mode of the database file (its Unix
+    layer copies it), so a database created 0600 keeps every file beside it 0600 too.
+    """
+    name = str(database)
+    if name.startswith((":memory:", "file:")) or name == "":
+        return
+    try:
+        fd = os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OWNER_ONLY)
+    except FileExistsError:
+        pass
+    except OSError:
+        return  # a missing folder or a read-only disk: Django's own error will say so
+    else:
+        os.close(fd)  # an empty file is an empty SQLite database
+    for suffix in SQLITE_SUFFIXES:
+        path = Path(name + suffix)
+        try:
+            if path.stat().st_mode & 0o077:
+                path.chmod(OWNER_ONLY)
+        except OSError:
+            continue  # not there (no -wal while no connection is open), or not ours to change
 
 
 def secret_key(directory: Path) -> str:

@@ -77,6 +77,8 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.database_config(env.env_str("DATABASE_URL", ""), DATA_DIR)}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    env.protect_sqlite_files(Path(DATABASES["default"]["NAME"]))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
