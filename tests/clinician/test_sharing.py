@@ -195,7 +195,7 @@ def test_codes_are_normalised_and_checked():
 
 
 def test_the_server_access_log_writes_share_paths_without_their_token():
-    """The gunicorn logger class and the logging filter both hide the token."""
+    """The gunicorn logger class (access and error logs) and the logging filter hide the token."""
     from datetime import timedelta as td
     from types import SimpleNamespace
 
@@ -233,9 +233,14 @@ def test_the_server_access_log_writes_share_paths_without_their_token():
             {**environ, "RAW_URI": "/history/", "PATH_INFO": "/history/", "HTTP_REFERER": "-"},
             td(seconds=1),
         )
+        # gunicorn's error log names the request it failed on.
+        server_log.error_log.addHandler(capture)
+        server_log.error("Error handling request %s", f"/s/{token}/report.pdf")
     finally:
         server_log.access_log.removeHandler(capture)
-    assert len(lines) == 2 and token not in "".join(lines)
+        server_log.error_log.removeHandler(capture)
+    assert len(lines) == 3 and token not in "".join(lines)
+    assert lines[2] == "Error handling request /s/[token]/report.pdf"
     assert lines[0].count("/s/[token]/") == 4  # the request line, both referers and the path
     assert '"GET /history/ HTTP/1.1"' in lines[1]
     record = logging.LogRecord(
