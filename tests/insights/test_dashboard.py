@@ -79,6 +79,8 @@ def test_the_dashboard_shows_rates_charts_and_tables(client, demo_user):
     assert (
         svg.status_code == 200 and svg["Content-Type"] == "image/svg+xml" and b"<svg" in svg.content
     )
+    # A chart of someone's nights is health data: never kept in the browser's cache.
+    assert svg["Cache-Control"] == "private, no-store"
 
 
 def test_charts_are_only_served_to_the_person_whose_page_made_them(

@@ -60,6 +60,6 @@ def chart(request, key: str):
     path = chart_path(key)
     if not path.exists():
         raise Http404("chart expired")
-    response = HttpResponse(path.read_bytes(), content_type="image/svg+xml")
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    # A chart of someone's nights is health data: like the page around it, never kept in a browser's
+    # cache (the server keeps the rendered SVG, so a new fetch is cheap).
+    return HttpResponse(path.read_bytes(), content_type="image/svg+xml")
