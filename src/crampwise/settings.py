@@ -45,6 +45,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "crampwise.accounts.middleware.TimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -103,6 +104,7 @@ ACCOUNT_SESSION_REMEMBER = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_ALLOW_SIGNUPS = env.env_bool("ALLOW_SIGNUPS", True)
 ACCOUNT_ADAPTER = "crampwise.accounts.adapter.AccountAdapter"
+ACCOUNT_SIGNUP_FORM_CLASS = "crampwise.accounts.forms.SignupZoneForm"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 
 EMAIL_BACKEND = env.env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
