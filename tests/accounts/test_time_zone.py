@@ -99,6 +99,10 @@ def test_the_cramp_page_shows_the_start_in_the_persons_zone(client, django_user_
 def test_at_3_am_home_offers_the_night_in_progress_not_its_check_in(client, django_user_model):
     user = make_user(django_user_model, "owl", time_zone=zone_at_local_hour(3))
     client.force_login(user)
+    # Brand new: no night before the account is asked about.
+    assert "Morning check-in" not in client.get("/").content.decode()
+    user.date_joined = timezone.now() - timedelta(days=7)
+    user.save()
     tonight = services.current_night(user)
     assert services.last_night(user) == tonight - timedelta(days=1)
     page = client.get("/").content.decode()

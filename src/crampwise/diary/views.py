@@ -65,9 +65,11 @@ def home(request):
         .first()
     )
     tonight_episodes = Episode.objects.filter(user=user, night=night).count()
-    checked_in = Night.objects.filter(
-        user=user, night=checkin_night, checked_in_at__isnull=False
-    ).exists()
+    # A night before the account existed is not the person's to answer for.
+    joined = services.current_night(user, user.date_joined)
+    checked_in = checkin_night < joined or (
+        Night.objects.filter(user=user, night=checkin_night, checked_in_at__isnull=False).exists()
+    )
     return render(
         request,
         "diary/home.html",
@@ -76,6 +78,7 @@ def home(request):
             "morning": morning_after(night),
             "checkin_night": checkin_night,
             "checked_in": checked_in,
+            "joined_night": joined,
             "open_episode": open_episode,
             "tonight_episodes": tonight_episodes,
             "new_episode_id": uuid.uuid4(),
