@@ -21,7 +21,9 @@ def runner():
 def test_user_add_reads_the_password_from_stdin(runner, django_user_model):
     """The account is created and the password works."""
     result = runner.invoke(
-        main, ["user", "add", "nora", "--password-stdin"], input="a very good passphrase\n"
+        main,
+        ["user", "add", "nora", "--password-stdin", "--time-zone", "Europe/London"],
+        input="a very good passphrase\n",
     )
     assert result.exit_code == 0, result.output
     user = django_user_model.objects.get(username="nora")
@@ -32,7 +34,7 @@ def test_user_add_can_make_a_clinician(runner, django_user_model):
     """--clinician marks the account as a clinician's."""
     runner.invoke(
         main,
-        ["user", "add", "drlee", "--password-stdin", "--clinician"],
+        ["user", "add", "drlee", "--password-stdin", "--clinician", "--time-zone", "Europe/Paris"],
         input="another good passphrase\n",
     )
     assert django_user_model.objects.get(username="drlee").profile.is_clinician
@@ -40,10 +42,16 @@ def test_user_add_can_make_a_clinician(runner, django_user_model):
 
 def test_user_add_refuses_a_weak_password_and_a_taken_name(runner, owner):
     """Weak passwords and existing names are refused with a reason."""
-    weak = runner.invoke(main, ["user", "add", "pat", "--password-stdin"], input="123\n")
+    weak = runner.invoke(
+        main,
+        ["user", "add", "pat", "--password-stdin", "--time-zone", "Europe/London"],
+        input="123\n",
+    )
     assert weak.exit_code != 0 and "password is not accepted" in weak.output
     taken = runner.invoke(
-        main, ["user", "add", "alice", "--password-stdin"], input="a very good passphrase\n"
+        main,
+        ["user", "add", "alice", "--password-stdin", "--time-zone", "Europe/London"],
+        input="a very good passphrase\n",
     )
     assert taken.exit_code != 0 and "exists already" in taken.output
 

@@ -121,12 +121,42 @@ def user() -> None:
     """Manage accounts."""
 
 
+class ZoneName(click.ParamType):
+    """A canonical IANA time zone such as Europe/London (old aliases are named, not guessed)."""
+
+    name = "ZONE"
+
+    def convert(self, value, param, ctx):
+        from crampwise.core.zones import canonical, zone_table
+
+        table = zone_table()
+        if value in table.zones:
+            return value
+        target = canonical(value, table)
+        if target is not None:
+            self.fail(f"{value!r} is an old alias; use its current name {target!r}", param, ctx)
+        self.fail(
+            f"{value!r} is not a time zone; use an Area/City name such as Europe/London "
+            "or America/New_York",
+            param,
+            ctx,
+        )
+
+
 @user.command("add")
 @click.argument("username")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @click.option("--clinician", is_flag=True, help="Make this a clinician account.")
 @click.option("--email", default="", help="Email address (optional).")
-def user_add(username: str, password_stdin: bool, clinician: bool, email: str) -> None:
+@click.option(
+    "--time-zone",
+    type=ZoneName(),
+    required=True,
+    help="The person's time zone, such as Europe/London: their nights and times follow it.",
+)
+def user_add(
+    username: str, password_stdin: bool, clinician: bool, email: str, time_zone: str
+) -> None:
     """Create an account (prompts for the password unless --password-stdin)."""
     setup_django()
     from django.contrib.auth import get_user_model
@@ -151,11 +181,11 @@ def user_add(username: str, password_stdin: bool, clinician: bool, email: str) -
         ) from None
     with transaction.atomic():
         account = User.objects.create_user(username=username, email=email, password=password)
-        if clinician:
-            account.profile.is_clinician = True
-            account.profile.save(update_fields=["is_clinician"])
+        account.profile.is_clinician = clinician
+        account.profile.time_zone = time_zone
+        account.profile.save(update_fields=["is_clinician", "time_zone"])
     kind = "clinician" if clinician else "patient"
-    click.echo(f"created {kind} account {username}")
+    click.echo(f"created {kind} account {username} (time zone {time_zone})")
 
 
 @main.command()
@@ -165,7 +195,7 @@ def user_add(username: str, password_stdin: bool, clinician: bool, email: str) -
 )
 @click.option("--nights", default=365, show_default=True, type=click.IntRange(1, 20000))
 @click.option("--seed", default=1, show_default=True, type=int)
-@click.option("--time-zone", default="Europe/London", show_default=True)
+@click.option("--time-zone", type=ZoneName(), default="Europe/London", show_default=True)
 def demo(username: str, password: str | None, nights: int, seed: int, time_zone: str) -> None:
     """Create (or refill) an account with a realistic made-up diary."""
     setup_django()

@@ -47,6 +47,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Signed-in pages, exports and token API calls: Cache-Control: private, no-store.
     "crampwise.cache_headers.PrivateCacheMiddleware",
+    "crampwise.accounts.middleware.TimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -107,6 +108,7 @@ ACCOUNT_SESSION_REMEMBER = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_ALLOW_SIGNUPS = env.env_bool("ALLOW_SIGNUPS", True)
 ACCOUNT_ADAPTER = "crampwise.accounts.adapter.AccountAdapter"
+ACCOUNT_SIGNUP_FORM_CLASS = "crampwise.accounts.forms.SignupZoneForm"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 
 EMAIL_BACKEND = env.env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

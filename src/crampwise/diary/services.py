@@ -26,12 +26,10 @@ def current_night(user, now: datetime | None = None) -> date:
 def last_night(user, now: datetime | None = None) -> date:
     """The latest night that is over: the one a morning check-in is about (in the evening, last night)."""
     profile = user.profile
-    now = now or timezone.now()
-    current = current_night(user, now)
-    # From the day boundary on, tonight has not happened yet: the last night is yesterday's.
-    if now.astimezone(profile.zone).time() >= profile.day_boundary:
-        return current - timedelta(days=1)
-    return current
+    # A night is over once the person's wake time (or the day boundary, if earlier) has come: at
+    # 3 a.m. tonight is still going on, so it is neither asked about nor counted as not recorded.
+    over_at = min(profile.wake_time, profile.day_boundary)
+    return night_of(now or timezone.now(), profile.zone, over_at) - timedelta(days=1)
 
 
 def factor_specs(user) -> list[FactorSpec]:

@@ -16,12 +16,16 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from crampwise.core.knowledge import load_relief_guide
+from crampwise.core.timefmt import duration
 from crampwise.diary import services
 from crampwise.diary.core.nights import morning_after
-from crampwise.diary.core.records import reconcile_cramps
+from crampwise.diary.core.records import MUSCLES, reconcile_cramps
 from crampwise.diary.forms import (
+    MUSCLE_LABELS,
     CheckinForm,
     CsvImportForm,
     CustomFactorForm,
@@ -31,6 +35,7 @@ from crampwise.diary.forms import (
 )
 from crampwise.diary.models import CustomFactor, Episode, Medicine, Night
 from crampwise.guidance.models import checklist_initial
+from crampwise.guidance.templatetags.guidance_tags import chosen_muscle
 from crampwise.trials.services import adherence_form, save_adherence, tonight_for
 
 today_night = services.current_night
@@ -60,9 +65,11 @@ def home(request):
         .first()
     )
     tonight_episodes = Episode.objects.filter(user=user, night=night).count()
-    checked_in = Night.objects.filter(
-        user=user, night=checkin_night, checked_in_at__isnull=False
-    ).exists()
+    # A night before the account existed is not the person's to answer for.
+    joined = services.current_night(user, user.date_joined)
+    checked_in = checkin_night < joined or (
+        Night.objects.filter(user=user, night=checkin_night, checked_in_at__isnull=False).exists()
+    )
     return render(
         request,
         "diary/home.html",
@@ -71,6 +78,7 @@ def home(request):
             "morning": morning_after(night),
             "checkin_night": checkin_night,
             "checked_in": checked_in,
+            "joined_night": joined,
             "open_episode": open_episode,
             "tonight_episodes": tonight_episodes,
             "new_episode_id": uuid.uuid4(),
@@ -117,25 +125,37 @@ def episode(request, episode_id):
                 messages.success(
                     request,
                     _("Saved. The cramp lasted %(duration)s. Sleep well.")
-                    % {"duration": format_duration(ep.duration_seconds)},
+                    % {"duration": duration(ep.duration_seconds)},
                 )
                 return redirect("home")
             messages.success(request, _("Saved."))
             return redirect("episode", episode_id=ep.pk)
     else:
+        # A muscle chosen in the relief guide without JavaScript (?muscle=foot) is the answer to
+        # "Where?" as well: one choice, not two.
+        requested = request.GET.get("muscle")
+        muscle = requested if requested in MUSCLES and ep.ended_at is None else ep.muscle
         form = EpisodeDetailsForm(
-            initial={"muscle": ep.muscle, "side": ep.side, "pain": ep.pain, "reliefs": ep.reliefs}
+            initial={"muscle": muscle, "side": ep.side, "pain": ep.pain, "reliefs": ep.reliefs}
         )
-    return render(request, "diary/episode.html", {"episode": ep, "form": form})
+    return render(
+        request,
+        "diary/episode.html",
+        {"episode": ep, "form": form, "relief": None if ep.ended_at else relief_context(ep, form)},
+    )
 
 
-def format_duration(seconds: int | None) -> str:
-    if seconds is None:
-        return _("unknown")
-    minutes, secs = divmod(seconds, 60)
-    if minutes == 0:
-        return _("%(s)s seconds") % {"s": secs}
-    return _("%(m)s min %(s)s s") % {"m": minutes, "s": secs}
+def relief_context(ep: Episode, form: EpisodeDetailsForm) -> dict:
+    """Every stretch of the relief guide; the one for the chosen muscle shows, the script swaps."""
+    guide = load_relief_guide()
+    chosen = chosen_muscle(form.initial.get("muscle"), ep.muscle)
+    labels = [(m.muscle, MUSCLE_LABELS.get(m.muscle, m.muscle)) for m in guide.muscles]
+    return {
+        "stretches": guide.muscles,
+        "labels": labels,
+        "chosen": chosen,
+        "techniques": guide.techniques,
+    }
 
 
 @login_required
@@ -242,6 +262,9 @@ def checkin_initial(user, the_night, stored, episodes, medicine_names) -> dict:
 def history(request):
     user = request.user
     today = today_night(user)
+    # Nights after the last one that is over (tonight, or the night going on at 3 a.m.) are not
+    # "not recorded": nobody could have answered for them yet.
+    over = last_night(user)
     try:
         year = int(request.GET.get("year", today.year))
         month = int(request.GET.get("month", today.month))
@@ -264,6 +287,8 @@ def history(request):
                 state = "outside"
             elif day > today:
                 state = "future"
+            elif count is None and day > over:
+                state = "tonight"
             elif count is None:
                 state = "missing"
             elif count == 0:
@@ -272,7 +297,7 @@ def history(request):
                 state = "cramps"
             row.append({"date": day, "state": state, "count": count})
         weeks.append(row)
-    recorded = [count for count in counts.values() if count is not None]
+    recorded = [count for night, count in counts.items() if count is not None and night <= over]
     prev_month = (first - timedelta(days=1)).replace(day=1)
     next_month = last + timedelta(days=1)
     return render(
@@ -286,7 +311,7 @@ def history(request):
             "recorded": len(recorded),
             "cramps": sum(recorded),
             "free": recorded.count(0),
-            "days_in_month": min(last, today).day if first <= today else 0,
+            "days_in_month": min(last, over).day if first <= over else 0,
             "weekdays": [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")],
         },
     )
@@ -418,8 +443,11 @@ def import_csv(request):
             else:
                 result = services.import_csv(request.user, text)
                 if result.ok:
+                    n = len(result.nights)
                     messages.success(
-                        request, _("%(n)s nights were imported.") % {"n": len(result.nights)}
+                        request,
+                        ngettext("%(n)s night was imported.", "%(n)s nights were imported.", n)
+                        % {"n": n},
                     )
                     return redirect("history")
                 problems = [str(p) for p in result.problems]

@@ -41,8 +41,17 @@
 
   var status = document.getElementById("outbox-status");
   function show(text) { if (status) { status.textContent = text; status.hidden = !text; } }
+  // Times as the rest of the app shows them: 24-hour hours and minutes, in the person's zone (from
+  // the page's <meta name="time-zone">; the device's own zone if the page has none).
+  function clock(instant) {
+    var meta = document.querySelector('meta[name="time-zone"]');
+    var options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+    if (meta && meta.content) options.timeZone = meta.content;
+    try { return new Intl.DateTimeFormat("en-GB", options).format(instant); }
+    catch (e) { delete options.timeZone; return new Intl.DateTimeFormat("en-GB", options).format(instant); }
+  }
   function label(entry) {
-    return entry.kind === "episode" ? (status.dataset.cramp + " " + new Date(entry.body.started_at).toLocaleTimeString())
+    return entry.kind === "episode" ? (status.dataset.cramp + " " + clock(new Date(entry.body.started_at)))
                                     : (status.dataset.night + " " + entry.night);
   }
   function refresh(sentCount) {
