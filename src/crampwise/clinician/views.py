@@ -46,7 +46,7 @@ def _not_found(request) -> HttpResponse:
     response = render(request, "clinician/not_available.html", status=404)
     # Django logs every 404 with its path, and a share link's path holds its token: mark this
     # answer as logged so the token of a dead link does not end up in the server log.
-    response._has_been_logged = True
+    response._has_been_logged = True  # type: ignore[attr-defined]  # see the comment above
     return _private(response)
 
 
@@ -173,6 +173,7 @@ def _shared(request, token: str, what: str):
     if viewer is None:
         return _not_found(request)
     link = viewer.share_link
+    assert link is not None  # a share link's viewer always has its link
     return _serve(
         request,
         viewer,

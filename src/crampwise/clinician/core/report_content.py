@@ -118,7 +118,7 @@ def build_report(
     return report
 
 
-def _patient(patient: Mapping[str, Any] | None, today: date) -> dict:
+def _patient(patient: Mapping[str, Any] | None, today: date) -> dict[str, Any]:
     patient = patient or {}
     birth_year = patient.get("birth_year")
     return {
@@ -129,8 +129,13 @@ def _patient(patient: Mapping[str, Any] | None, today: date) -> dict:
     }
 
 
-def _tried(eps, medicines, insights, meds) -> dict:
-    reliefs: list[dict] = []
+def _tried(
+    eps: list[EpisodeRecord],
+    medicines: Sequence[MedicineRecord],
+    insights: Mapping[str, Any] | None,
+    meds: Mapping[str, Any],
+) -> dict[str, Any]:
+    reliefs: list[dict[str, Any]] = []
     if insights is not None and "relief" in insights:
         for r in insights["relief"].get("reliefs", []):
             reliefs.append(
@@ -215,7 +220,7 @@ def _factor_line(f: Mapping[str, Any]) -> str:
     }
 
 
-def _chart(weeks: list[dict], start: date, end: date) -> dict:
+def _chart(weeks: list[dict[str, Any]], start: date, end: date) -> dict[str, Any]:
     rated = [w for w in weeks if w["cramps_per_week"] is not None]
     if not rated:
         alt = _("Chart of cramps per week: no recorded nights in this period.")
@@ -242,7 +247,7 @@ def _chart(weeks: list[dict], start: date, end: date) -> dict:
 
 def _night_table(
     in_range: Sequence[NightRecord], eps: list[EpisodeRecord], start: date, end: date
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     by_night = {n.night: n for n in in_range}
     eps_by_night: dict[date, list[EpisodeRecord]] = {}
     for e in eps:
@@ -294,7 +299,7 @@ def _notes() -> list[str]:
     ]
 
 
-def _key_numbers(report: Mapping[str, Any]) -> dict:
+def _key_numbers(report: Mapping[str, Any]) -> dict[str, Any]:
     """The few numbers of the clinician's patient list."""
     return {
         "per_week": report["often"]["per_week"],

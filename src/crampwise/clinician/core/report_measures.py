@@ -23,7 +23,7 @@ from crampwise.core.i18n import ngettext
 from crampwise.diary.core.records import MUSCLES, SIDES, EpisodeRecord, NightRecord
 
 
-def often_section(kept: list[NightRecord], start: date, end: date) -> dict:
+def often_section(kept: list[NightRecord], start: date, end: date) -> dict[str, Any]:
     r = fig.rate(kept)
     in_range = (end - start).days + 1
     with_cramps = sum(1 for n in kept if n.cramps)
@@ -58,7 +58,7 @@ def often_section(kept: list[NightRecord], start: date, end: date) -> dict:
     }
 
 
-def add_unconfirmed(often: dict, in_range: Sequence[NightRecord]) -> None:
+def add_unconfirmed(often: dict[str, Any], in_range: Sequence[NightRecord]) -> None:
     """Say how many nights have logged cramps but no morning answer: they are not in the rate."""
     waiting = sorted({n.night for n in in_range if n.cramps is not None and not n.confirmed})
     often["nights_not_confirmed"] = len(waiting)
@@ -72,7 +72,7 @@ def add_unconfirmed(often: dict, in_range: Sequence[NightRecord]) -> None:
 
 def trend_section(
     kept: list[NightRecord], start: date, end: date, insights: Mapping[str, Any] | None
-) -> dict:
+) -> dict[str, Any]:
     weeks = fig.weekly(kept, start, end)
     for w in weeks:
         w["week_display"] = day(date.fromisoformat(w["week_start"]))
@@ -124,7 +124,7 @@ def trend_section(
     }
 
 
-def severity_section(kept: list[NightRecord], eps: list[EpisodeRecord]) -> dict:
+def severity_section(kept: list[NightRecord], eps: list[EpisodeRecord]) -> dict[str, Any]:
     pain = fig.worst_pain(kept)
     length = fig.durations(eps)
     woke = fig.woken(kept)
@@ -197,7 +197,7 @@ def severity_section(kept: list[NightRecord], eps: list[EpisodeRecord]) -> dict:
     }
 
 
-def since_section(nights: Sequence[NightRecord]) -> dict:
+def since_section(nights: Sequence[NightRecord]) -> dict[str, Any]:
     kept = fig.recorded(nights)
     if not kept:
         return {
@@ -225,7 +225,7 @@ def since_section(nights: Sequence[NightRecord]) -> dict:
     }
 
 
-def where_section(eps: list[EpisodeRecord]) -> dict:
+def where_section(eps: list[EpisodeRecord]) -> dict[str, Any]:
     rows = fig.sites(eps)
     total = len(eps)
     top = [
