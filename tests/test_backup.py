@@ -77,6 +77,7 @@ def run(args, env):
     return result.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.postgres
 def test_a_backup_taken_under_load_restores_every_acknowledged_write(databases, tmp_path):
     """Writes keep coming during the backup; all acknowledged before it started are in it, and it restores."""

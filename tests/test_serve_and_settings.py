@@ -41,6 +41,7 @@ def fresh_env(tmp_path):
     return env
 
 
+@pytest.mark.slow
 def test_serve_migrates_and_answers_healthz_on_a_fresh_data_dir(fresh_env, tmp_path):
     """A new data dir: serve creates the SQLite database (in WAL mode) and answers /healthz."""
     port = free_port()

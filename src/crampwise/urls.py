@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from crampwise.accounts import views as account_views
-from crampwise.api.urls import api
+from crampwise.api.urls import api_urls
 from crampwise.diary import pwa, views
 from crampwise.insights import views as insight_views
 
@@ -32,7 +32,7 @@ urlpatterns = [
     path("insights/", insight_views.dashboard, name="insights"),
     path("insights/chart/<str:key>.svg", insight_views.chart, name="insight_chart"),
     path("accounts/", include("allauth.urls")),
-    path("api/v1/", api.urls),
+    path("api/v1/", api_urls),
     path("", include("crampwise.api.web_urls")),
     path("", include("crampwise.clinician.urls")),
     path("", include("crampwise.guidance.urls")),

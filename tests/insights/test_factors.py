@@ -45,6 +45,7 @@ def test_the_helpful_habit_is_called_better_in_most_diaries():
     assert _accuracy().call_rate("stretched") >= 0.74
 
 
+@pytest.mark.slow
 def test_the_issue_targets_hold_over_the_benchmarks_1000_diaries():
     """The issue's targets on the benchmark's own 1,000 seeded diaries (about a minute): a halving
     and alcohol each called in >= 80%, null factors in <= 5%, intervals covering >= 90%.

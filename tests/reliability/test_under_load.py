@@ -42,6 +42,7 @@ def env(tmp_path):
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.mark.slow
 @pytest.mark.postgres
 def test_concurrent_writes_are_all_kept_without_errors(env, tmp_path):
     """Clients post episodes and check-ins together: zero 5xx, zero 'database is locked', none lost."""
@@ -59,6 +60,7 @@ def test_concurrent_writes_are_all_kept_without_errors(env, tmp_path):
     assert result["integrity"] == "ok"
 
 
+@pytest.mark.slow
 @pytest.mark.postgres
 def test_a_server_killed_mid_load_loses_no_acknowledged_write(env, tmp_path):
     """SIGKILL during the load, then a restart: every acknowledged write is there, the database intact."""

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
 
-class ProfileWithUser:
+class ProfileWithUser(ModelBackend):
     """Loads the person's profile with the user: every page reads it (time zone, night mode)."""
 
     def get_user(self, user_id):

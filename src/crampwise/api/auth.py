@@ -6,6 +6,8 @@ Both set ``request.user`` to the person, so endpoints read one attribute whichev
 
 from __future__ import annotations
 
+import math
+
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -26,7 +28,8 @@ def check_ip_rate(request: HttpRequest) -> None:
     # Checked here, before anyone is let in, so that failed attempts count too (ninja's own
     # throttles run only after authentication has succeeded).
     if not per_ip.allow_request(request):
-        raise Throttled(wait=per_ip.wait())
+        wait = per_ip.wait()
+        raise Throttled(wait=math.ceil(wait) if wait is not None else None)
 
 
 class BearerTokenAuth(HttpBearer):
@@ -36,7 +39,7 @@ class BearerTokenAuth(HttpBearer):
 
     def __call__(self, request: HttpRequest):
         check_ip_rate(request)  # the first auth callback: runs on every authenticated operation
-        request.api_token = None
+        request.api_token = None  # type: ignore[attr-defined]  # the API's own (docstring)
         header = request.headers.get("Authorization")
         if not header:
             return None  # perhaps the session
@@ -55,7 +58,7 @@ class BearerTokenAuth(HttpBearer):
             )
         note_use(found)
         request.user = found.user
-        request.api_token = found
+        request.api_token = found  # type: ignore[attr-defined]  # the API's own (docstring)
         return found
 
 

@@ -26,9 +26,10 @@ from crampwise.diary.models import Episode
 
 router = Router(tags=["episodes"])
 
-Muscle = Literal[MUSCLES]
-Side = Literal[SIDES]
-Relief = Literal[RELIEFS]
+# The values live in one tuple each (diary/core/records.py); mypy cannot read a Literal of a tuple.
+Muscle = Literal[MUSCLES]  # type: ignore[valid-type]
+Side = Literal[SIDES]  # type: ignore[valid-type]
+Relief = Literal[RELIEFS]  # type: ignore[valid-type]
 
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 # A phone's clock may run a little ahead of the server's.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -10,7 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from crampwise.api.errors import problem, responses
-from crampwise.api.fields import text
+from crampwise.api.fields import text_rules
 from crampwise.api.paging import PageMeta, PageParams, page
 from crampwise.diary import services
 from crampwise.diary.core.csvformat import FIXED_COLUMNS
@@ -20,7 +20,7 @@ from crampwise.diary.models import CustomFactor
 router = Router(tags=["factors"])
 
 Kind = Literal["yes_no", "count"]
-Label = text(80, min_length=1)
+Label = Annotated[str, *text_rules(80, min_length=1)]
 
 
 class FactorOut(Schema):

@@ -78,8 +78,9 @@ OptionalNightDate = Annotated[IsoDate | None, BeforeValidator(lambda v: None if 
 Instant = Annotated[AwareDatetime, BeforeValidator(_iso_instant)]
 
 
-def text(max_length: int, **kwargs) -> Any:
-    return Annotated[str, BeforeValidator(_clean_text), Field(max_length=max_length, **kwargs)]
+def text_rules(max_length: int, **kwargs: Any) -> tuple[Any, ...]:
+    """What a text field checks, spelled ``Annotated[str, *text_rules(120)]`` (a static type)."""
+    return BeforeValidator(_clean_text), Field(max_length=max_length, **kwargs)
 
 
 # A medicine's name, as it appears in the nightly CSV's `medicines_taken` column.

@@ -4,23 +4,23 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from crampwise.api.errors import not_found, problem, responses
-from crampwise.api.fields import IsoDate, MedicineName, text
+from crampwise.api.fields import IsoDate, MedicineName, text_rules
 from crampwise.api.paging import PageMeta, PageParams, page
 from crampwise.diary.core.records import MEDICINE_PURPOSES
 from crampwise.diary.models import Medicine
 
 router = Router(tags=["medicines"])
 
-Purpose = Literal[MEDICINE_PURPOSES]
-Dose = text(120)
-MedicineNote = text(300)
+Purpose = Literal[MEDICINE_PURPOSES]  # type: ignore[valid-type]  # the values live in one tuple
+Dose = Annotated[str, *text_rules(120)]
+MedicineNote = Annotated[str, *text_rules(300)]
 
 
 class MedicineIn(Schema):

@@ -10,7 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict, StrictInt, WithJsonSchema
 
 from crampwise.api.errors import ApiProblem, not_found, problem, responses
-from crampwise.api.fields import MedicineName, NightDate, OptionalNightDate, text
+from crampwise.api.fields import MedicineName, NightDate, OptionalNightDate, text_rules
 from crampwise.api.paging import PageMeta, PageParams, page
 from crampwise.diary import services
 from crampwise.diary.core.records import FactorSpec
@@ -33,7 +33,7 @@ FactorValue = Annotated[
         }
     ),
 ]
-Note = text(2000)
+Note = Annotated[str, *text_rules(2000)]
 
 
 class NightIn(Schema):

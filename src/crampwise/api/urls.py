@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.urls import re_path
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -35,20 +35,14 @@ class StrictJSONParser(Parser):
         return json.loads(request.body, parse_constant=_no_constant)
 
 
-class CrampwiseAPI(NinjaAPI):
-    def _get_urls(self):
-        # Anything else under /api/v1/ gets the API's JSON 404, not the web app's HTML page.
-        return [*super()._get_urls(), re_path(r"^", unknown_address)]
-
-
 @csrf_exempt
-def unknown_address(request, *args, **kwargs):
+def unknown_address(request: HttpRequest, *args: object, **kwargs: object) -> JsonResponse:
     return JsonResponse(
         body([(None, _("There is no such address in the API. See /api/v1/docs."))]), status=404
     )
 
 
-api = CrampwiseAPI(
+api = NinjaAPI(
     title="crampwise API",
     version="1",
     description=DESCRIPTION,
@@ -72,8 +66,11 @@ for module in (nights, episodes, factors, medicines, insights, export):
     summary="Check that the API answers",
     tags=["service"],
 )
-def ping(request):
+def ping(request: HttpRequest) -> dict[str, str]:
     return {"status": "ok"}
 
 
-urlpatterns = api.urls
+# What crampwise/urls.py mounts at /api/v1/: ninja's addresses, then a catch-all so that anything
+# else under /api/v1/ gets the API's JSON 404, not the web app's HTML page.
+_patterns, _app_name, _namespace = api.urls
+api_urls = ([*_patterns, re_path(r"^", unknown_address)], _app_name, _namespace)

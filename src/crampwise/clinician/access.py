@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from ipaddress import ip_address
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -18,9 +19,10 @@ MAX_TOKEN_CHARS = 100  # real tokens have 43; anything longer is not worth hashi
 class Viewer:
     """How the current request reaches a patient's data."""
 
-    patient: object
+    # Users; Any because views pass request.user, which the stubs type as possibly anonymous.
+    patient: Any
     via: str | None  # an AccessEvent.Via value; None for the patient themself
-    actor: object | None = None
+    actor: Any | None = None
     share_link: ShareLink | None = None
     grant: Grant | None = None
 
@@ -79,7 +81,7 @@ def client_ip(request) -> str | None:
 
 def record(viewer: Viewer, what: str, request=None) -> AccessEvent | None:
     """Write the audit row for a third party's view; nothing when patients look at their own data."""
-    if not viewer.third_party:
+    if viewer.via is None:  # not a third party
         return None
     actor = viewer.actor
     if viewer.share_link is not None:

@@ -11,6 +11,7 @@ import multiprocessing
 import os
 import re
 import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -136,7 +137,7 @@ def report(username, all_patients, start, end, paper, out, out_dir, jobs) -> Non
     failed = []
     with click.progressbar(length=len(work), label="Writing reports", file=sys.stderr) as bar:
         if jobs == 1:
-            results = map(_report_job, work)
+            results: Iterator[tuple[str, str | None]] = map(_report_job, work)
             pool = None
         else:
             # Fresh processes ("spawn"), never forked ones: a forked copy would share the parent's

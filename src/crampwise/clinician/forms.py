@@ -20,7 +20,8 @@ class PeriodForm(forms.Form):
     end = forms.DateField(label=_("Last night"), required=False, widget=DateInput)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("start"), data.get("end")
         if start and end:
             if end < start:
@@ -55,7 +56,8 @@ class ShareLinkForm(forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("range_from"), data.get("range_to")
         if (start is None) != (end is None) and not self.errors:
             raise forms.ValidationError(_("Give both dates, or leave both empty."))

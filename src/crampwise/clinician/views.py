@@ -185,6 +185,7 @@ def _shared(request, token: str, what: str):
     if viewer is None:
         return _not_found(request)
     link = viewer.share_link
+    assert link is not None  # a share link's viewer always has its link
     return _serve(
         request,
         viewer,

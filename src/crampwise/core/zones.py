@@ -89,7 +89,7 @@ def parse_links(text: str) -> dict[str, str]:
 def build_table(zone_tab: str, iso3166: str, tzdata_zi: str) -> ZoneTable:
     zones = parse_zone_tab(zone_tab, parse_countries(iso3166))
     zones[UTC_NAME] = Zone(UTC_NAME, "UTC", "", _("Coordinated Universal Time"))
-    links = {}
+    links: dict[str, str] = {}
     for alias, target in parse_links(tzdata_zi).items():
         if alias in zones:
             # zone.tab keeps some names that the tz data has folded into another zone (Amsterdam
@@ -121,8 +121,8 @@ def find(text: str, table: ZoneTable) -> list[Zone]:
     wanted = _fold(text)
     if not wanted:
         return []
-    for key in (lambda z: _fold(z.label), lambda z: _fold(z.city), lambda z: _fold(z.country)):
-        hits = [z for z in table.zones.values() if key(z) == wanted]
+    for field in ("label", "city", "country"):
+        hits = [z for z in table.zones.values() if _fold(getattr(z, field)) == wanted]
         if hits:
             return hits
     return [z for z in table.zones.values() if wanted in _fold(f"{z.name} {z.label}")]

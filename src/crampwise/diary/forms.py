@@ -134,7 +134,8 @@ class CheckinForm(forms.Form):
         return [self[f"f_{name}"] for name in self.factor_kinds]
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         choice = data.get("cramps")
         count = None
         if choice == "5+":
@@ -250,7 +251,8 @@ class MedicineForm(forms.ModelForm):
         return name
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("started") and data.get("stopped") and data["stopped"] < data["started"]:
             self.add_error("stopped", _("The stop date is before the start date."))
         return data

@@ -202,7 +202,8 @@ def import_records(
         .annotate(n=Count("id"))
     )
     now = timezone.now()
-    to_create, to_update = [], []
+    to_create: list[Night] = []
+    to_update: list[Night] = []
     for record in nights:
         night = stored.get(record.night) or Night(user=user, night=record.night)
         night.reported_cramps = record.cramps

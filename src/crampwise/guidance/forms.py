@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext as _
@@ -12,6 +12,9 @@ from django.utils.translation import gettext_lazy
 from crampwise.core.knowledge import load_conditions, prevention_checklist
 from crampwise.diary.forms import YES_NO, RadioRow
 from crampwise.guidance.core.inputs import MAX_AGE, MAX_MEDICATION_LENGTH, MAX_MEDICATIONS, SYMPTOMS
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # The symptoms in plain words. The keys must be exactly SYMPTOMS (a test checks): a symptom
 # without a question would never raise its red flag.
@@ -118,7 +121,9 @@ SEX_CHOICES = [
 ]
 
 
-def _yes_no(label, *, required: bool, help_text: str = "") -> forms.TypedChoiceField:
+def _yes_no(
+    label: StrOrPromise, *, required: bool, help_text: StrOrPromise = ""
+) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
         label=label,
         choices=YES_NO,
@@ -182,16 +187,18 @@ class AssessmentForm(forms.Form):
     def __init__(self, *args: Any, medicine_names: Sequence[str] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Labels of the evidence base go through gettext now, so the active language applies.
-        self.fields["conditions"].choices = [
+        cast(forms.ChoiceField, self.fields["conditions"]).choices = [
             (condition.id, _(condition.label)) for condition in load_conditions().values()
         ]
-        self.fields["diary_medicines"].choices = [(name, name) for name in medicine_names]
+        cast(forms.ChoiceField, self.fields["diary_medicines"]).choices = [
+            (name, name) for name in medicine_names
+        ]
         for symptom in SYMPTOMS:
             self.fields[symptom_field_name(symptom)] = _yes_no(
                 SYMPTOM_QUESTIONS[symptom], required=True
             )
 
-    def symptom_groups(self) -> list[tuple[str, str, list[forms.BoundField]]]:
+    def symptom_groups(self) -> list[tuple[str, StrOrPromise, list[forms.BoundField]]]:
         return [
             (key, title, [self[symptom_field_name(s)] for s in symptoms])
             for key, title, symptoms in SYMPTOM_GROUPS
@@ -203,7 +210,8 @@ class AssessmentForm(forms.Form):
         return list(dict.fromkeys([*data.get("diary_medicines", []), *filter(None, typed)]))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if "other_medicines" in data:
             names = self.medications()
             if len(names) > MAX_MEDICATIONS:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -150,7 +152,7 @@ class DesignForm(forms.Form):
         self.fields["period_nights"].initial = str(period)
         if remedy is not None:
             # Offer only lengths that leave nights to count after the washout.
-            self.fields["period_nights"].choices = [
+            cast(forms.ChoiceField, self.fields["period_nights"]).choices = [
                 c for c in PERIOD_CHOICES if int(c[0]) > washout
             ]
 
@@ -180,7 +182,8 @@ class DesignForm(forms.Form):
         return label
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         period, pairs = data.get("period_nights"), data.get("pairs")
         _default, washout = self.timing()
         if period is not None and washout >= period:

@@ -249,6 +249,7 @@ def trial_report(request, trial_id):
         presentation.look_sentence(look, noun, running=False)
         for look in evaluation.looks_gone_past()
     ]
+    pending = evaluation.pending_look()
     return render(request, "trials/report.html", {
         "trial": trial,
         "report": report,
@@ -257,8 +258,7 @@ def trial_report(request, trial_id):
         "evaluation": evaluation,
         "hide_arms": presentation.hide_arms(trial),
         "went_past": went_past,
-        "pending": presentation.look_sentence(evaluation.pending_look(), noun)
-        if evaluation.pending_look() else None,
+        "pending": presentation.look_sentence(pending, noun) if pending else None,
         "summary_numbers": presentation.result_numbers(evaluation),
     })  # fmt: skip
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import Any
 
 from gunicorn.glogging import Logger as GunicornLogger
 
@@ -25,10 +26,10 @@ def redact(text: str) -> str:
     return _TOKEN_PATH.sub(r"\1[token]", text) if "/s/" in text else text
 
 
-class RedactingGunicornLogger(GunicornLogger):
+class RedactingGunicornLogger(GunicornLogger):  # type: ignore[misc]  # gunicorn has no types
     """gunicorn's logger, whose access-log lines are written with share tokens redacted."""
 
-    def setup(self, cfg):
+    def setup(self, cfg: Any) -> None:
         super().setup(cfg)
         self.access_log.addFilter(_REDACT_LINE)
         # gunicorn's error log names the request it failed on ("Error handling request /s/...").

@@ -18,6 +18,7 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 
@@ -38,7 +39,7 @@ def recorded(nights: Sequence[NightRecord]) -> list[NightRecord]:
     return [by_night[d] for d in sorted(by_night)]
 
 
-def rate(nights: Sequence[NightRecord]) -> dict:
+def rate(nights: Sequence[NightRecord]) -> dict[str, Any]:
     """Cramps per week over recorded nights, with the nights it rests on and a 95% interval."""
     counts = np.asarray([n.cramps for n in nights], dtype=float)
     total = int(counts.sum())
@@ -59,7 +60,7 @@ def _ci95(counts: np.ndarray) -> list[float | None] | None:
     return [_round(ci[0]), _round(ci[1])] if ci else None
 
 
-def quartiles(values: Sequence[float]) -> dict:
+def quartiles(values: Sequence[float]) -> dict[str, Any]:
     if not values:
         return {"n": 0, "median": None, "q1": None, "q3": None, "max": None}
     q1, median, q3 = np.percentile(np.asarray(values, dtype=float), [25, 50, 75])
@@ -72,20 +73,20 @@ def quartiles(values: Sequence[float]) -> dict:
     }
 
 
-def worst_pain(nights: Sequence[NightRecord]) -> dict:
+def worst_pain(nights: Sequence[NightRecord]) -> dict[str, Any]:
     return quartiles(
         [n.worst_pain for n in nights if n.worst_pain is not None and (n.cramps or 0) > 0]
     )
 
 
-def durations(episodes: Sequence[EpisodeRecord]) -> dict:
+def durations(episodes: Sequence[EpisodeRecord]) -> dict[str, Any]:
     seconds = [e.duration_seconds for e in episodes if e.duration_seconds is not None]
     result = quartiles(seconds)
     result["over_10_minutes"] = sum(1 for s in seconds if s > LONG_CRAMP_SECONDS)
     return result
 
 
-def woken(nights: Sequence[NightRecord]) -> dict:
+def woken(nights: Sequence[NightRecord]) -> dict[str, Any]:
     answered = [n.minutes_awake for n in nights if n.minutes_awake is not None]
     awake = [m for m in answered if m > 0]
     return {
@@ -95,14 +96,14 @@ def woken(nights: Sequence[NightRecord]) -> dict:
     }
 
 
-def sleep(nights: Sequence[NightRecord]) -> dict:
+def sleep(nights: Sequence[NightRecord]) -> dict[str, Any]:
     """Mean sleep quality (1 very poor to 5 very good) on nights with and without cramps."""
-    rated = [n for n in nights if n.sleep_quality is not None]
-    with_cramps = [n.sleep_quality for n in rated if (n.cramps or 0) > 0]
-    without = [n.sleep_quality for n in rated if n.cramps == 0]
+    rated = [(n.sleep_quality, n.cramps) for n in nights if n.sleep_quality is not None]
+    with_cramps = [quality for quality, cramps in rated if (cramps or 0) > 0]
+    without = [quality for quality, cramps in rated if cramps == 0]
     return {
         "nights": len(rated),
-        "mean": _mean([n.sleep_quality for n in rated]),
+        "mean": _mean([quality for quality, _cramps in rated]),
         "mean_with_cramps": _mean(with_cramps),
         "mean_without_cramps": _mean(without),
         "nights_with_cramps": len(with_cramps),
@@ -110,7 +111,7 @@ def sleep(nights: Sequence[NightRecord]) -> dict:
     }
 
 
-def soreness(nights: Sequence[NightRecord]) -> dict:
+def soreness(nights: Sequence[NightRecord]) -> dict[str, Any]:
     """Next-day soreness: how many answered nights were followed by moderate or severe soreness."""
     answered = [n.soreness for n in nights if n.soreness is not None]
     return {
@@ -119,7 +120,7 @@ def soreness(nights: Sequence[NightRecord]) -> dict:
     }
 
 
-def tally(values: Sequence[str | None], known: Sequence[str]) -> list[dict]:
+def tally(values: Sequence[str | None], known: Sequence[str]) -> list[dict[str, Any]]:
     """Counts in the insights feature's shape: every known value, then ``not_recorded``."""
     counts = Counter(v if v in known else None for v in values)
     rows = [{"name": k, "episodes": counts.get(k, 0)} for k in known]
@@ -127,7 +128,7 @@ def tally(values: Sequence[str | None], known: Sequence[str]) -> list[dict]:
     return rows
 
 
-def sites(episodes: Sequence[EpisodeRecord]) -> list[dict]:
+def sites(episodes: Sequence[EpisodeRecord]) -> list[dict[str, Any]]:
     """Side and muscle together ("left calf"), most frequent first; unknown parts kept as None."""
     counts = Counter(
         (e.side if e.side in SIDES else None, e.muscle if e.muscle in MUSCLES else None)
@@ -139,7 +140,7 @@ def sites(episodes: Sequence[EpisodeRecord]) -> list[dict]:
     ]
 
 
-def busiest_hours(episodes: Sequence[EpisodeRecord], width: int = 3) -> dict | None:
+def busiest_hours(episodes: Sequence[EpisodeRecord], width: int = 3) -> dict[str, Any] | None:
     """The ``width``-hour stretch of the night in which most cramps started."""
     if not episodes:
         return None
@@ -161,10 +162,10 @@ def week_start(night: date) -> date:
     return night - timedelta(days=night.weekday())  # Monday, as on the Insights page
 
 
-def weekly(nights: Sequence[NightRecord], start: date, end: date) -> list[dict]:
+def weekly(nights: Sequence[NightRecord], start: date, end: date) -> list[dict[str, Any]]:
     """Calendar weeks (Monday first) over the whole range, weeks without records included."""
     first = week_start(start)
-    rows: dict[date, dict] = {}
+    rows: dict[date, dict[str, Any]] = {}
     week = first
     while week <= end:
         rows[week] = {

@@ -31,8 +31,8 @@ def findings_section(
     trend: Mapping[str, Any],
     meds: Mapping[str, Any],
     assessment: Mapping[str, Any] | None,
-) -> dict:
-    diary: list[dict] = []
+) -> dict[str, Any]:
+    diary: list[dict[str, Any]] = []
     length = fig.durations(eps)
     if length["over_10_minutes"]:
         # Past cramps, already over: worth a question, not an emergency now.
@@ -116,7 +116,7 @@ def findings_section(
     return result
 
 
-def trials_section(trials: Sequence[Mapping[str, Any]] | None) -> dict:
+def trials_section(trials: Sequence[Mapping[str, Any]] | None) -> dict[str, Any]:
     if trials is None:
         return {"available": False, "results": [], "sentence": not_available(_("Personal trials"))}
     results = []

@@ -9,7 +9,7 @@ nothing to compare with.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -26,10 +26,15 @@ def _iso(d: date | None) -> str | None:
 
 
 def medicines_section(
-    medicines, start: date, end: date, found_changes, links, first_night: date | None
-) -> dict:
+    medicines: Sequence[MedicineRecord],
+    start: date,
+    end: date,
+    found_changes: Sequence[Mapping[str, Any]] | None,
+    links: Mapping[str, Mapping[str, Any]] | None,
+    first_night: date | None,
+) -> dict[str, Any]:
     changes = {(m["name"], m.get("started"), m.get("stopped")): m for m in found_changes or ()}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for med in medicines:
         if med.started is not None and med.started > end:
             continue  # started after the period: not part of this report

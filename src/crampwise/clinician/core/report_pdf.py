@@ -12,10 +12,13 @@ import json
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crampwise.clinician.core.chart import weekly_svg
 from crampwise.core.i18n import gettext as _
+
+if TYPE_CHECKING:
+    import typst
 
 TEMPLATE = Path(__file__).parent.parent / "templates_typst" / "report.typ"
 PAPERS = ("a4", "us-letter")
@@ -115,7 +118,7 @@ def typst_inputs(report: Mapping[str, Any], paper: str = "a4") -> dict[str, str]
 
 
 @lru_cache(maxsize=1)
-def _compiler():
+def _compiler() -> typst.Compiler:
     try:
         import typst
     except ImportError as exc:  # pragma: no cover - typst is a dependency
@@ -144,7 +147,7 @@ def _supports_ua() -> bool:
 def render_pdf(report: Mapping[str, Any], paper: str = "a4") -> bytes:
     """The report as PDF bytes."""
     inputs = typst_inputs(report, paper)
-    standards = ["ua-1"] if _supports_ua() else []
+    standards: list[typst.PDFStandard] = ["ua-1"] if _supports_ua() else []
     pdf = _compiler().compile(format="pdf", sys_inputs=inputs, pdf_standards=standards)
     assert isinstance(pdf, bytes)
     return pdf

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import Any
 
 import jsonschema
@@ -59,7 +60,7 @@ class KnowledgeError(ValueError):
         super().__init__("; ".join(self.problems))
 
 
-def _package():
+def _package() -> Traversable:
     return resources.files("crampwise.core.knowledge")
 
 
@@ -70,7 +71,10 @@ def read_data_file(name: str) -> Any:
 
 @cache
 def knowledge_schema() -> dict[str, Any]:
-    return json.loads((_package() / "schemas" / "knowledge.schema.json").read_text("utf-8"))
+    schema: dict[str, Any] = json.loads(
+        (_package() / "schemas" / "knowledge.schema.json").read_text("utf-8")
+    )
+    return schema
 
 
 def schema_problems(name: str, document: Any) -> list[str]:

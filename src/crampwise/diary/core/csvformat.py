@@ -213,7 +213,13 @@ def _infer_kind(values: Iterable[str]) -> str:
     return "count"
 
 
-def _parse_row(line, values, kinds, custom_names, problems) -> NightRecord | None:
+def _parse_row(
+    line: int,
+    values: dict[str, str],
+    kinds: dict[str, str],
+    custom_names: list[str],
+    problems: list[CsvProblem],
+) -> NightRecord | None:
     before = len(problems)
     raw_night = values["night"].strip()
     night: date | None = None
@@ -260,7 +266,7 @@ def _parse_row(line, values, kinds, custom_names, problems) -> NightRecord | Non
     )
 
 
-def _whole_number(line, column, raw, problems) -> int | None:
+def _whole_number(line: int, column: str, raw: str, problems: list[CsvProblem]) -> int | None:
     raw = raw.strip()
     if raw == "":
         return None
@@ -289,7 +295,9 @@ def _whole_number(line, column, raw, problems) -> int | None:
     return value
 
 
-def _factor_value(line, name, kind, raw, problems) -> float | None:
+def _factor_value(
+    line: int, name: str, kind: str, raw: str, problems: list[CsvProblem]
+) -> float | None:
     raw = raw.strip()
     if raw == "":
         return None

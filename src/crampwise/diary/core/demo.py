@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -22,7 +23,9 @@ from crampwise.diary.core.records import MUSCLES, RELIEFS, SIDES, MedicineRecord
 @dataclass(frozen=True)
 class DemoNight:
     record: NightRecord
-    episodes: tuple[dict, ...]  # started_at (aware), ended_at, muscle, side, pain, reliefs
+    episodes: tuple[
+        dict[str, Any], ...
+    ]  # started_at (aware), ended_at, muscle, side, pain, reliefs
 
 
 def demo_medicines(start: date) -> list[MedicineRecord]:
@@ -82,7 +85,7 @@ def generate(
             continue
         if rng.random() < missing_rate / 2:
             continue
-        episodes = []
+        episodes: list[dict[str, Any]] = []
         logged = min(cramps, int(rng.binomial(cramps, 0.6)))
         for _ in range(logged):
             minute = int(rng.normal(3.5 * 60, 80)) % (7 * 60)  # most between 1 and 6 a.m.

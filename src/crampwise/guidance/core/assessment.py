@@ -208,7 +208,7 @@ def sort_flags(flags: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(flags, key=lambda flag: SEVERITY_ORDER.index(flag["severity"]))
 
 
-def assess(data: dict) -> dict:
+def assess(data: dict[str, Any]) -> dict[str, Any]:
     """Assess one person's answers; raises ``AssessmentInputError`` for invalid input."""
     answers = parse_input(data)
     kb = load_knowledge()

@@ -88,7 +88,7 @@ def _sex(data: Mapping[str, Any], errors: list[str]) -> str:
     if sex not in SEXES:
         errors.append(_("sex must be one of: %(values)s") % {"values": ", ".join(SEXES)})
         return "unknown"
-    return sex
+    return str(sex)
 
 
 def _pregnant(data: Mapping[str, Any], errors: list[str]) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from functools import cache
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from django import template
@@ -25,6 +26,9 @@ from crampwise.core.knowledge import (
     load_relief_guide,
 )
 from crampwise.core.knowledge import load_sources as _load_sources
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 register = template.Library()
 
@@ -71,17 +75,17 @@ def tr(text: str | None) -> str:
 
 
 @register.filter
-def grade_words(grade: str) -> str:
+def grade_words(grade: str) -> StrOrPromise:
     return GRADE_WORDS.get(grade, grade)
 
 
 @register.filter
-def verdict_words(verdict: str) -> str:
+def verdict_words(verdict: str) -> StrOrPromise:
     return VERDICT_WORDS.get(verdict, verdict)
 
 
 @register.filter
-def source_status_words(status: str) -> str:
+def source_status_words(status: str) -> StrOrPromise:
     return SOURCE_STATUS_WORDS.get(status, status)
 
 

@@ -16,6 +16,7 @@ import tempfile
 import threading
 from collections import OrderedDict
 from pathlib import Path
+from typing import Any
 
 from crampwise.core.i18n import gettext as _
 
@@ -45,7 +46,9 @@ _CONFIG = {
 }  # fmt: skip
 
 
-def _base(title: str, subtitle: str, description: str, width: int = 640, height: int = 300) -> dict:
+def _base(
+    title: str, subtitle: str, description: str, width: int = 640, height: int = 300
+) -> dict[str, Any]:
     return {
         "$schema": _SCHEMA,
         "title": {"text": title, "subtitle": subtitle},
@@ -56,7 +59,7 @@ def _base(title: str, subtitle: str, description: str, width: int = 640, height:
     }
 
 
-def trend_spec(insights: dict) -> dict:
+def trend_spec(insights: dict[str, Any]) -> dict[str, Any]:
     rows = [
         {
             "week": w["week_start"],
@@ -117,13 +120,15 @@ def trend_spec(insights: dict) -> dict:
     return spec
 
 
-def trend_axis_top(rows: list[dict]) -> float:
+def trend_axis_top(rows: list[dict[str, Any]]) -> float:
     """The top of the trend chart's axis: the largest dot, line or band edge, at least 1."""
-    drawn = [r[k] for r in rows for k in ("rate", "smoothed", "low", "high") if r[k] is not None]
+    drawn: list[float] = [
+        r[k] for r in rows for k in ("rate", "smoothed", "low", "high") if r[k] is not None
+    ]
     return max([1.0, *drawn])
 
 
-def hours_spec(insights: dict) -> dict:
+def hours_spec(insights: dict[str, Any]) -> dict[str, Any]:
     rows = insights["timing"]["hours"]
     spec = _base(
         _("Time of night"),
@@ -154,7 +159,7 @@ def hours_spec(insights: dict) -> dict:
     return spec
 
 
-def _factor_rows(insights: dict) -> list[dict]:
+def _factor_rows(insights: dict[str, Any]) -> list[dict[str, Any]]:
     rows = []
     for f in insights["factors"]:
         if f["ci95"] is None or f["rate_ratio"] is None:
@@ -186,7 +191,7 @@ def verdict_text(verdict: str) -> str:
     }[verdict]
 
 
-def factors_spec(insights: dict) -> dict:
+def factors_spec(insights: dict[str, Any]) -> dict[str, Any]:
     rows = _factor_rows(insights)
     shown = [v for v in VERDICT_STYLE if any(r["verdict"] == v for r in rows)] or list(
         VERDICT_STYLE
@@ -243,13 +248,13 @@ def factors_spec(insights: dict) -> dict:
     return spec
 
 
-def _log_domain(rows: list[dict]) -> list[float]:
+def _log_domain(rows: list[dict[str, Any]]) -> list[float]:
     lows = [r["low"] for r in rows if r["low"] and r["low"] > 0] + [0.5]
     highs = [r["high"] for r in rows if r["high"]] + [2.0]
     return [max(0.05, min(lows) * 0.9), min(20.0, max(highs) * 1.1)]
 
 
-def chart_specs(insights: dict) -> dict[str, dict]:
+def chart_specs(insights: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """The three Vega-Lite specs, keyed ``trend``, ``hours`` and ``factors``."""
     return {
         "trend": trend_spec(insights),
@@ -258,7 +263,7 @@ def chart_specs(insights: dict) -> dict[str, dict]:
     }
 
 
-def chart_tables(insights: dict) -> dict[str, dict]:
+def chart_tables(insights: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Each chart's numbers as a table: ``caption``, ``columns`` (header labels) and ``rows``."""
     weeks = insights["trend"]["weeks"]
     return {
@@ -307,7 +312,7 @@ _memory: OrderedDict[str, str] = OrderedDict()
 _lock = threading.Lock()
 
 
-def spec_key(spec: dict) -> str:
+def spec_key(spec: dict[str, Any]) -> str:
     """A hash of the spec's content and the renderer's version: same key, same picture."""
     import vl_convert
 
@@ -316,7 +321,7 @@ def spec_key(spec: dict) -> str:
     return hashlib.sha256((salt + "\n" + canonical).encode()).hexdigest()
 
 
-def render_svg(spec: dict, cache_dir: str | os.PathLike[str] | None = None) -> str:
+def render_svg(spec: dict[str, Any], cache_dir: str | os.PathLike[str] | None = None) -> str:
     """The chart as SVG text, from memory, then ``cache_dir`` (if given), then vl-convert."""
     key = spec_key(spec)
     with _lock:
@@ -341,7 +346,9 @@ def render_svg(spec: dict, cache_dir: str | os.PathLike[str] | None = None) -> s
     return svg
 
 
-def trend_chart_svg(insights: dict, cache_dir: str | os.PathLike[str] | None = None) -> str:
+def trend_chart_svg(
+    insights: dict[str, Any], cache_dir: str | os.PathLike[str] | None = None
+) -> str:
     """The weekly trend chart as SVG (the one the doctor's report shows)."""
     return render_svg(trend_spec(insights), cache_dir)
 

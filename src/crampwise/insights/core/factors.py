@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -24,6 +25,7 @@ from crampwise.insights.core.false_discovery import q_values
 from crampwise.insights.core.night_table import NightTable
 from crampwise.insights.core.poisson_model import (
     PoissonFit,
+    RobustEstimate,
     fit_poisson,
     negative_binomial_inverse_shape,
     robust_coefficient,
@@ -53,7 +55,7 @@ NB_WEIGHTS = True
 VERDICTS = ("worse", "better", "no_clear_link", "not_enough_data")
 
 
-def analyse_factors(table: NightTable, specs: Sequence[FactorSpec]) -> list[dict]:
+def analyse_factors(table: NightTable, specs: Sequence[FactorSpec]) -> list[dict[str, Any]]:
     """One result per factor spec, in the order given."""
     matrix = table.factor_matrix([spec.name for spec in specs])
     rows = [_describe(table, spec, matrix[:, i]) for i, spec in enumerate(specs)]
@@ -74,7 +76,7 @@ def analyse_factors(table: NightTable, specs: Sequence[FactorSpec]) -> list[dict
     return [_finish(r) for r in rows]
 
 
-def _describe(table: NightTable, spec: FactorSpec, values: np.ndarray) -> dict:
+def _describe(table: NightTable, spec: FactorSpec, values: np.ndarray) -> dict[str, Any]:
     known = ~np.isnan(values)
     v = values[known]
     y = table.cramps[known]
@@ -114,7 +116,11 @@ def _enough_on_each_side(v: np.ndarray, kind: str) -> bool:
 
 
 def _fit_joint(
-    rows: list[dict], table: NightTable, trend: np.ndarray, y: np.ndarray, base_mu: np.ndarray
+    rows: list[dict[str, Any]],
+    table: NightTable,
+    trend: np.ndarray,
+    y: np.ndarray,
+    base_mu: np.ndarray,
 ) -> None:
     """All testable factors in one model, so each is adjusted for the others and the trend.
 
@@ -127,7 +133,7 @@ def _fit_joint(
     """
     n = y.size
     k = trend.shape[1]
-    candidates: list[tuple[dict, np.ndarray, float, np.ndarray]] = []
+    candidates: list[tuple[dict[str, Any], np.ndarray, float, np.ndarray]] = []
     for r in rows:
         values = r["_values"]
         known = ~np.isnan(values)
@@ -139,7 +145,7 @@ def _fit_joint(
         col = np.zeros(n)
         col[known] = (v - v.mean()) / sd
         candidates.append((r, col, sd, ~known))
-    alone: list[dict] = []
+    alone: list[dict[str, Any]] = []
     while True:
         blanks: dict[bytes, np.ndarray] = {}
         for _r, _c, _s, blank in candidates:
@@ -192,7 +198,7 @@ def _fit(x: np.ndarray, y: np.ndarray, penalty: np.ndarray, start_mu: np.ndarray
     return fit_poisson(x, y, penalty=penalty, start_mu=rough.mu, inverse_shape=inverse_shape)
 
 
-def _store(r: dict, est, sd: float) -> None:
+def _store(r: dict[str, Any], est: RobustEstimate, sd: float) -> None:
     if not math.isfinite(est.se) or est.se <= 0:
         return
     low, high = est.ci()
@@ -202,7 +208,7 @@ def _store(r: dict, est, sd: float) -> None:
 
 
 def _fit_factor(
-    r: dict, table: NightTable, trend: np.ndarray, y: np.ndarray, base_mu: np.ndarray
+    r: dict[str, Any], table: NightTable, trend: np.ndarray, y: np.ndarray, base_mu: np.ndarray
 ) -> None:
     known = r.pop("_model_nights")
     v = r["_values"][known]
@@ -227,7 +233,7 @@ def _weekly(y: np.ndarray) -> float | None:
     return WEEK * float(y.sum()) / y.size if y.size else None
 
 
-def _finish(r: dict) -> dict:
+def _finish(r: dict[str, Any]) -> dict[str, Any]:
     r.pop("_model_nights", None)
     r.pop("_values", None)
     verdict = _verdict(r)
@@ -242,7 +248,7 @@ def _finish(r: dict) -> dict:
     return r
 
 
-def _verdict(r: dict) -> str:
+def _verdict(r: dict[str, Any]) -> str:
     if r["q_value"] is None or r["ci95"] is None:
         return "not_enough_data"
     # Both conditions: a small q across all factors, and the interval we show excludes 1, so the
@@ -254,7 +260,7 @@ def _verdict(r: dict) -> str:
     return "no_clear_link"
 
 
-def _message(r: dict, verdict: str) -> str:
+def _message(r: dict[str, Any], verdict: str) -> str:
     label = r["label"]
     with_n = ngettext("%(n)d night with it", "%(n)d nights with it", r["nights_exposed"]) % {
         "n": r["nights_exposed"]

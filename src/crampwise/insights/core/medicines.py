@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import Any
 
 from crampwise.core.i18n import gettext as _
 from crampwise.diary.core.records import MedicineRecord
@@ -25,7 +26,7 @@ CHANGE_LEVEL = 0.05
 
 def medicines_section(
     table: NightTable, medicines: Sequence[MedicineRecord], today: date
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     out = []
     for med in medicines:
         events = []
@@ -51,7 +52,7 @@ def medicines_section(
     return out
 
 
-def _event(table: NightTable, kind: str, when: date, name: str, today: date) -> dict:
+def _event(table: NightTable, kind: str, when: date, name: str, today: date) -> dict[str, Any]:
     before_first = when - timedelta(days=WINDOW_NIGHTS)
     before_last = when - timedelta(days=1)
     after_last = min(today, when + timedelta(days=WINDOW_NIGHTS - 1))
@@ -137,5 +138,5 @@ def _headline(kind: str, change: str) -> str:
     )
 
 
-def _nights_sentence(numbers: dict) -> str:
+def _nights_sentence(numbers: dict[str, Any]) -> str:
     return _("That is over %(n_after)d recorded nights after and %(n_before)d before.") % numbers

@@ -169,7 +169,7 @@ def ewc_dof(n_nights: int, persistence: float | None = None) -> int:
     diaries in which its halving is found by about 2 points; false alarms over the null factors
     stayed at or below 5% in every scenario, strong slow drift included.
     """
-    base = max(4, round(0.4 * n_nights ** (2.0 / 3.0)))
+    base: int = max(4, round(0.4 * n_nights ** (2.0 / 3.0)))
     if persistence is None:
         return base
     rho = min(max(persistence, 0.0), 0.99)
@@ -177,7 +177,7 @@ def ewc_dof(n_nights: int, persistence: float | None = None) -> int:
         return base
     if rho <= 0.0:
         return round(_EWC_MAX_SCALE * base)
-    scale = (_curvature(_EWC_ANCHOR_PERSISTENCE) / _curvature(rho)) ** (1.0 / 3.0)
+    scale: float = (_curvature(_EWC_ANCHOR_PERSISTENCE) / _curvature(rho)) ** (1.0 / 3.0)
     return round(base * min(scale, _EWC_MAX_SCALE))
 
 
@@ -187,7 +187,7 @@ def pull_persistence(pull: np.ndarray, weight: np.ndarray, day: np.ndarray) -> f
     sqrt(w_t) puts each night's pull on the scale of its share of the influence series (w is the
     working variance); nights whose neighbour was not recorded do not form a pair.
     """
-    z = pull * np.sqrt(weight)
+    z: np.ndarray = pull * np.sqrt(weight)
     z = z - z.mean()
     total = float(np.sum(z * z))
     pairs = np.flatnonzero(np.diff(day) == 1)

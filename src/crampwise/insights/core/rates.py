@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 from scipy import stats
@@ -101,7 +102,7 @@ def _pooled_dispersion(*groups: np.ndarray) -> float:
     return max(1.0, (chi2 + prior) / (df + prior)) if df + prior > 0 else 1.0
 
 
-def window_summary(first: date, last: date, r: Rate) -> dict:
+def window_summary(first: date, last: date, r: Rate) -> dict[str, Any]:
     """A stretch of nights for JSON: its dates, recorded nights, cramps and rate."""
     return {
         "from": first.isoformat(),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from scipy import stats
@@ -36,7 +37,7 @@ def relief_labels() -> dict[str, str]:
     }
 
 
-def relief_section(episodes: Sequence[EpisodeRecord]) -> dict:
+def relief_section(episodes: Sequence[EpisodeRecord]) -> dict[str, Any]:
     timed = [e for e in episodes if e.duration_seconds is not None and e.duration_seconds > 0]
     tried = [r for r in RELIEFS if any(r in e.reliefs for e in episodes)]
     tried += sorted({r for e in episodes for r in e.reliefs} - set(RELIEFS))
@@ -54,7 +55,7 @@ def relief_section(episodes: Sequence[EpisodeRecord]) -> dict:
     }
 
 
-def _describe(relief: str, timed: Sequence[EpisodeRecord]) -> dict:
+def _describe(relief: str, timed: Sequence[EpisodeRecord]) -> dict[str, Any]:
     with_it = [float(e.duration_seconds or 0) for e in timed if relief in e.reliefs]
     without = [float(e.duration_seconds or 0) for e in timed if relief not in e.reliefs]
     return {
@@ -72,7 +73,7 @@ def _describe(relief: str, timed: Sequence[EpisodeRecord]) -> dict:
     }
 
 
-def _fit(timed: Sequence[EpisodeRecord], rows: list[dict]) -> None:
+def _fit(timed: Sequence[EpisodeRecord], rows: list[dict[str, Any]]) -> None:
     y = np.log([float(e.duration_seconds or 0) for e in timed])  # timed: all > 0
     columns = [np.ones(len(timed))]
     names: list[str | None] = [None]
@@ -125,7 +126,7 @@ def _fit(timed: Sequence[EpisodeRecord], rows: list[dict]) -> None:
         row["p_value"] = float(2 * stats.t.sf(abs(b / se), g - 1))
 
 
-def _finish(row: dict) -> dict:
+def _finish(row: dict[str, Any]) -> dict[str, Any]:
     row.pop("_ok")
     verdict = _verdict(row)
     row["verdict"] = verdict
@@ -137,7 +138,7 @@ def _finish(row: dict) -> dict:
     return row
 
 
-def _verdict(row: dict) -> str:
+def _verdict(row: dict[str, Any]) -> str:
     if row["q_value"] is None or row["ci95"] is None:
         return "not_enough_data"
     if row["q_value"] <= FDR_Q and row["ci95"][1] < 1:
@@ -147,7 +148,7 @@ def _verdict(row: dict) -> str:
     return "no_clear_difference"
 
 
-def _message(row: dict, verdict: str) -> str:
+def _message(row: dict[str, Any], verdict: str) -> str:
     label = row["label"]
     if verdict == "not_enough_data":
         return _(

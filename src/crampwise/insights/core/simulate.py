@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import numpy as np
 
@@ -281,7 +282,7 @@ def wide_factors(count: int) -> tuple[SimulatedFactor, ...]:
 
 
 # The accuracy scenario of tests/insights and benchmarks/insights_accuracy.py.
-ACCURACY_SCENARIO: dict = {
+ACCURACY_SCENARIO: dict[str, Any] = {
     "nights": 365,
     "cramps_per_week": 4.0,
     "dispersion": 1.5,
@@ -328,7 +329,7 @@ def factor_accuracy(diaries: int, first_seed: int = 0, **scenario: object) -> Fa
     settings = ACCURACY_SCENARIO | scenario
     result = FactorAccuracy()
     for seed in range(first_seed, first_seed + diaries):
-        diary = simulate_diary(seed, with_episodes=False, **settings)  # type: ignore[arg-type]
+        diary = simulate_diary(seed, with_episodes=False, **settings)
         table = NightTable.from_records(diary.nights, diary.today)
         result.diaries += 1
         for row in analyse_factors(table, diary.factor_specs):

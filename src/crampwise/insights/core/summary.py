@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 
@@ -36,7 +37,7 @@ def summarize(
     medicines: Sequence[MedicineRecord],
     factor_specs: Sequence[FactorSpec],
     today: date,
-) -> dict:
+) -> dict[str, Any]:
     """All insights for one person as of ``today`` (nights and episodes after it are ignored)."""
     table = NightTable.from_records(nights, today)
     kept = [e for e in episodes if e.night <= today]
@@ -53,7 +54,9 @@ def summarize(
     }
 
 
-def overall_summary(table: NightTable, episodes: Sequence[EpisodeRecord], today: date) -> dict:
+def overall_summary(
+    table: NightTable, episodes: Sequence[EpisodeRecord], today: date
+) -> dict[str, Any]:
     overall = rate(table.cramps)
     recent_first = today - timedelta(days=LAST_WEEKS_NIGHTS - 1)
     recent = rate(table.cramps[table.window(recent_first, today)])
@@ -101,7 +104,7 @@ def _pair(ci: tuple[float, float] | None) -> list[float | None] | None:
     return [round_or_none(ci[0], 2), round_or_none(ci[1], 2)] if ci else None
 
 
-def _woken(table: NightTable) -> dict:
+def _woken(table: NightTable) -> dict[str, Any]:
     answered = [r.minutes_awake for r in table.nights if r.minutes_awake is not None]
     woken = sum(1 for m in answered if m > 0)
     return {
@@ -114,7 +117,7 @@ def _woken(table: NightTable) -> dict:
     }
 
 
-def _quartiles(values: Sequence[int | float], unit: str) -> dict:
+def _quartiles(values: Sequence[int | float], unit: str) -> dict[str, Any]:
     if not values:
         return {unit: 0, "median": None, "q1": None, "q3": None}
     q1, median, q3 = np.percentile(np.asarray(values, dtype=float), [25, 50, 75])
@@ -150,7 +153,7 @@ def _unconfirmed_sentence(count: int) -> str:
     ) % {"n": count}
 
 
-def methods() -> dict:
+def methods() -> dict[str, Any]:
     """The thresholds behind the verdicts, so a reader of the JSON can check them."""
     return {
         "interval_level": 0.95,

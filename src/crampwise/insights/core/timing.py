@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -26,21 +27,21 @@ def month_names() -> tuple[str, ...]:
     )  # fmt: skip
 
 
-def hour_histogram(episodes: Sequence[EpisodeRecord]) -> list[dict]:
+def hour_histogram(episodes: Sequence[EpisodeRecord]) -> list[dict[str, Any]]:
     counts = Counter(e.local_hour for e in episodes)
     return [
         {"hour": h, "label": f"{h:02d}:00", "episodes": counts.get(h, 0)} for h in NIGHT_HOUR_ORDER
     ]
 
 
-def _tally(values: Sequence[str | None], known: Sequence[str]) -> list[dict]:
+def _tally(values: Sequence[str | None], known: Sequence[str]) -> list[dict[str, Any]]:
     counts = Counter(v if v in known else None for v in values)
     rows = [{"name": k, "episodes": counts.get(k, 0)} for k in known]
     rows.append({"name": "not_recorded", "episodes": counts.get(None, 0)})
     return rows
 
 
-def by_month(table: NightTable) -> list[dict]:
+def by_month(table: NightTable) -> list[dict[str, Any]]:
     """Cramps per week for each calendar month (all years together) that has recorded nights."""
     if not table.size:
         return []
@@ -61,7 +62,7 @@ def by_month(table: NightTable) -> list[dict]:
     ]
 
 
-def timing_section(table: NightTable, episodes: Sequence[EpisodeRecord]) -> dict:
+def timing_section(table: NightTable, episodes: Sequence[EpisodeRecord]) -> dict[str, Any]:
     return {
         "episodes": len(episodes),
         "hours": hour_histogram(episodes),

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 
@@ -42,7 +43,7 @@ def week_start(night: date) -> date:
     return night - timedelta(days=night.weekday())  # weeks start on Monday
 
 
-def weekly_trend(table: NightTable) -> list[dict]:
+def weekly_trend(table: NightTable) -> list[dict[str, Any]]:
     """One row per calendar week from the first to the last recorded night, gaps included."""
     if table.first is None or table.last is None:
         return []
@@ -113,7 +114,7 @@ def _smooth(
     return scale * np.exp(eta), scale * np.exp(eta - Z95 * se), scale * np.exp(eta + Z95 * se)
 
 
-def recent_change(table: NightTable, today: date) -> dict:
+def recent_change(table: NightTable, today: date) -> dict[str, Any]:
     """The last 28 nights compared with the 28 nights that ended 8 weeks earlier."""
     recent_first = today - timedelta(days=WINDOW_NIGHTS - 1)
     earlier_last = today - timedelta(days=EARLIER_GAP_NIGHTS)
@@ -169,7 +170,7 @@ def _change_sentence(verdict: str, result: RateComparison) -> str:
     return f"{text % numbers} {nights % numbers} {caution}"
 
 
-def trend_section(table: NightTable, today: date) -> dict:
+def trend_section(table: NightTable, today: date) -> dict[str, Any]:
     change = recent_change(table, today)
     return {
         "weeks": weekly_trend(table),

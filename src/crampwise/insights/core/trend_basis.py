@@ -39,7 +39,10 @@ def natural_spline(x: np.ndarray, df: int) -> np.ndarray:
     last = knots[-1]
 
     def d(k: float) -> np.ndarray:
-        return (np.maximum(t - k, 0.0) ** 3 - np.maximum(t - last, 0.0) ** 3) / (last - k)
+        column: np.ndarray = (np.maximum(t - k, 0.0) ** 3 - np.maximum(t - last, 0.0) ** 3) / (
+            last - k
+        )
+        return column
 
     d_last = d(knots[-2])
     columns = [t] + [d(k) - d_last for k in knots[:-2]]

@@ -33,11 +33,15 @@ class BatchPosterior:
     beta_sd: np.ndarray  # (trials, K)
 
     def prob_below(self, value: float) -> np.ndarray:
-        return (self.weights * ndtr((value - self.beta_mean) / self.beta_sd)).sum(axis=1)
+        below: np.ndarray = (self.weights * ndtr((value - self.beta_mean) / self.beta_sd)).sum(
+            axis=1
+        )
+        return below
 
     @property
     def mean(self) -> np.ndarray:
-        return (self.weights * self.beta_mean).sum(axis=1)
+        mean: np.ndarray = (self.weights * self.beta_mean).sum(axis=1)
+        return mean
 
 
 def analyze_batch(

@@ -48,7 +48,8 @@ class CountCells:
         if self.exceed.size == 0:
             return np.full(k.shape, -self.log_factorials)
         steps = np.log(k[..., None] + np.arange(self.exceed.size))
-        return steps @ self.exceed - self.log_factorials
+        log_terms: np.ndarray = steps @ self.exceed - self.log_factorials
+        return log_terms
 
 
 def count_cells(

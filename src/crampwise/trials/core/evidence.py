@@ -73,7 +73,7 @@ def check(
         if short_cramps and (not rate or rate <= 0):
             more = None
         else:
-            if short_cramps:
+            if short_cramps and rate:
                 nights_needed = max(nights_needed, short_cramps / rate)
             more = float(max(1, math.ceil(nights_needed / 7)))
     return Evidence(cramps, control_periods, treatment_periods, more)

@@ -45,7 +45,8 @@ class Priors:
 
 
 def _softplus(z: np.ndarray) -> np.ndarray:
-    return np.logaddexp(0.0, z)
+    softplus: np.ndarray = np.logaddexp(0.0, z)
+    return softplus
 
 
 def expit(z: np.ndarray) -> np.ndarray:
@@ -126,7 +127,8 @@ def laplace_log_evidence(
         )
         log_det = log_det + np.log(prec_u).sum(axis=1)
     dimension = 1 + n_periods
-    return log_joint + 0.5 * dimension * LOG_2PI - 0.5 * log_det
+    evidence: np.ndarray = log_joint + 0.5 * dimension * LOG_2PI - 0.5 * log_det
+    return evidence
 
 
 def _normal_logpdf(x: np.ndarray, sd: float) -> np.ndarray:
@@ -139,7 +141,10 @@ def log_posterior_grid(
     """Unnormalised log posterior of (beta, log k) on the grid beta x log_k."""
     b, lk = np.meshgrid(beta, log_k, indexing="ij")
     evidence = laplace_log_evidence(cells, priors, b.ravel(), lk.ravel()).reshape(b.shape)
-    return evidence + _normal_logpdf(b, priors.beta_sd) + _normal_logpdf(lk, priors.log_k_sd)
+    posterior: np.ndarray = (
+        evidence + _normal_logpdf(b, priors.beta_sd) + _normal_logpdf(lk, priors.log_k_sd)
+    )
+    return posterior
 
 
 @dataclass(frozen=True)

@@ -217,7 +217,8 @@ def _advice(
 def _table() -> dict[str, Any]:
     if not TABLE_FILE.exists():
         return {}
-    return json.loads(TABLE_FILE.read_text(encoding="utf-8"))
+    table: dict[str, Any] = json.loads(TABLE_FILE.read_text(encoding="utf-8"))
+    return table
 
 
 def table_chances(

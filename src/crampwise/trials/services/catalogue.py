@@ -7,6 +7,7 @@ The design rules every caller shares (timing by kind, blinding, own remedies) ar
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,6 +15,9 @@ from django.utils.translation import gettext_lazy
 from crampwise.core.knowledge import get_remedy, load_sources, trialable_remedies
 from crampwise.core.knowledge.records import Remedy
 from crampwise.trials.models import OWN_REMEDY, Trial
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 QUININE = "quinine"
 BASELINE_WEEKS = 8
@@ -44,51 +48,66 @@ class RemedyWords:
     daytime: bool = False  # done during the day that ends in the night ("Today: ...")
 
 
+@dataclass(frozen=True)
+class _LazyWords:
+    """A remedy's words as the table below holds them: translated when they are read."""
+
+    noun: StrOrPromise
+    remedy_plan: StrOrPromise
+    control_plan: StrOrPromise
+    daytime: bool = False
+
+    def read(self) -> RemedyWords:
+        return RemedyWords(
+            str(self.noun), str(self.remedy_plan), str(self.control_plan), self.daytime
+        )
+
+
 # Plain words for the remedies of the evidence base, by id. A remedy added to the data later
 # without words here still works, with the general words of ``remedy_words``.
-REMEDY_WORDS: dict[str, RemedyWords] = {
-    "stretching": RemedyWords(
+REMEDY_WORDS: dict[str, _LazyWords] = {
+    "stretching": _LazyWords(
         gettext_lazy("stretching"),
         gettext_lazy("stretch your calves before bed"),
         gettext_lazy("no stretching before bed"),
     ),
-    "fluids": RemedyWords(
+    "fluids": _LazyWords(
         gettext_lazy("drinking more"),
         gettext_lazy("drink your set extra amount"),
         gettext_lazy("drink as usual"),
         daytime=True,
     ),
-    "supportive_shoes": RemedyWords(
+    "supportive_shoes": _LazyWords(
         gettext_lazy("wearing supportive shoes"),
         gettext_lazy("wear your supportive shoes"),
         gettext_lazy("wear your usual shoes"),
         daytime=True,
     ),
-    "evening_walk": RemedyWords(
+    "evening_walk": _LazyWords(
         gettext_lazy("a daily walk"),
         gettext_lazy("take your walk"),
         gettext_lazy("no extra walk"),
         daytime=True,
     ),
-    "magnesium": RemedyWords(
+    "magnesium": _LazyWords(
         gettext_lazy("magnesium"), gettext_lazy("take your magnesium"), gettext_lazy("no magnesium")
     ),
-    "vitamin_b_complex": RemedyWords(
+    "vitamin_b_complex": _LazyWords(
         gettext_lazy("vitamin B complex"),
         gettext_lazy("take your vitamin B complex"),
         gettext_lazy("no vitamin B complex"),
     ),
-    "vitamin_k2": RemedyWords(
+    "vitamin_k2": _LazyWords(
         gettext_lazy("vitamin K2"),
         gettext_lazy("take your vitamin K2"),
         gettext_lazy("no vitamin K2"),
     ),
-    "calcium_channel_blockers": RemedyWords(
+    "calcium_channel_blockers": _LazyWords(
         gettext_lazy("the medicine"),
         gettext_lazy("take the medicine as your doctor agreed"),
         gettext_lazy("no medicine, as your doctor agreed"),
     ),
-    "medicine_change": RemedyWords(
+    "medicine_change": _LazyWords(
         gettext_lazy("the medicine change"),
         gettext_lazy("follow the new medicine plan your doctor agreed"),
         gettext_lazy("take your medicines as before"),
@@ -119,7 +138,7 @@ def remedy_words(trial_or_id: Trial | str) -> RemedyWords:
     remedy_id = trial_or_id.remedy_id if isinstance(trial_or_id, Trial) else trial_or_id
     label = trial_or_id.remedy_label if isinstance(trial_or_id, Trial) else ""
     if remedy_id in REMEDY_WORDS:
-        return REMEDY_WORDS[remedy_id]
+        return REMEDY_WORDS[remedy_id].read()
     if remedy_id != OWN_REMEDY:
         try:
             name = _(get_remedy(remedy_id).name)

@@ -65,6 +65,7 @@ def bare_plan(trial: Trial, scheduled: ScheduledNight) -> str:
         return _("keep your diary as usual")
     if trial.blinded:
         # The person must not know the arm; a helper packed the capsules period by period.
+        assert scheduled.period is not None  # only run-in nights have no period
         return _("take a capsule from pack %(pack)s") % {"pack": scheduled.period + 1}
     words = remedy_words(trial)
     return str(words.remedy_plan if scheduled.arm is Arm.TREATMENT else words.control_plan)

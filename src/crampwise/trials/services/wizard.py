@@ -40,8 +40,8 @@ def diary_baseline(user, before: date) -> Baseline:
     """Cramps a week over the recorded nights of the eight weeks before ``before``."""
     first = before - timedelta(weeks=BASELINE_WEEKS)
     last = before - timedelta(days=1)
-    recorded = [r for r in load_nights(user, start=first, end=last) if r.cramps is not None]
-    return Baseline(first, last, len(recorded), sum(r.cramps for r in recorded))
+    counts = [r.cramps for r in load_nights(user, start=first, end=last) if r.cramps is not None]
+    return Baseline(first, last, len(counts), sum(counts))
 
 
 def baseline_sentence(baseline: Baseline) -> str:
