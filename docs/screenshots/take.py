@@ -11,6 +11,7 @@ home page also at 3 a.m. in night mode. Uses Playwright with Debian's /usr/bin/c
 from __future__ import annotations
 
 import argparse
+from datetime import date, timedelta
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -20,7 +21,8 @@ HERE = Path(__file__).parent
 PAGES = [
     ("home", "/", (390, 1280)),
     ("checkin", "/checkin/", (390, 1280)),
-    ("history", "/history/", (390, 1280)),
+    # Last month: a whole month of nights, whatever day of the month the shots are taken.
+    ("history", "/history/?year={y}&month={m}", (390, 1280)),
     ("insights", "/insights/", (390, 1280)),
 ]
 
@@ -55,7 +57,8 @@ def main() -> None:
                 )
                 page = context.new_page()
                 log_in(page, args.url, args.username, args.password)
-                page.goto(args.url + path)
+                last_month = date.today().replace(day=1) - timedelta(days=1)
+                page.goto(args.url + path.format(y=last_month.year, m=last_month.month))
                 page.wait_for_load_state("load")
                 page.screenshot(path=args.out / f"{stem}-{width}.png", full_page=True)
                 if stem == "home" and width == 390:
