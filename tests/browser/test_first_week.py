@@ -29,7 +29,7 @@ def test_sign_up_log_a_cramp_check_in_and_export(
     page.locator("#id_username").fill("margaret")
     page.locator("#id_password1").fill(PASSWORD)
     page.locator("#id_password2").fill(PASSWORD)
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Create an account").click()
     page.wait_for_url(url + "/")
 
     # Profile: time zone and a bedtime window.

@@ -48,7 +48,7 @@ def log_in(page, url, username):
     page.goto(url + "/accounts/login/")
     page.locator("#id_login").fill(username)
     page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     page.wait_for_url(url + "/")
 
 

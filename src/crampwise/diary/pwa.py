@@ -43,7 +43,11 @@ def manifest(request):
                     "sizes": "any",
                     "type": "image/svg+xml",
                     "purpose": "any",
-                }
+                },
+                *(
+                    {"src": f"/static/icon-{n}.png", "sizes": f"{n}x{n}", "type": "image/png"}
+                    for n in (192, 512)
+                ),
             ],
         },
         content_type="application/manifest+json",

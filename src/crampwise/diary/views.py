@@ -23,9 +23,16 @@ from crampwise.core.knowledge import load_relief_guide
 from crampwise.core.timefmt import duration
 from crampwise.diary import services
 from crampwise.diary.core.nights import morning_after
-from crampwise.diary.core.records import MUSCLES, reconcile_cramps
+from crampwise.diary.core.records import (
+    MUSCLES,
+    night_status,
+    reconcile_cramps,
+    unconfirmed_nights,
+)
 from crampwise.diary.forms import (
     MUSCLE_LABELS,
+    SLEEP_CHOICES,
+    SORENESS_CHOICES,
     CheckinForm,
     CsvImportForm,
     CustomFactorForm,
@@ -34,12 +41,16 @@ from crampwise.diary.forms import (
     initial_from_night,
 )
 from crampwise.diary.models import CustomFactor, Episode, Medicine, Night
+from crampwise.diary.presentation import CRAMP_LEVELS, day_state, factor_rows
 from crampwise.guidance.models import checklist_initial
 from crampwise.guidance.templatetags.guidance_tags import chosen_muscle
 from crampwise.trials.services import adherence_form, save_adherence, tonight_for
 
 today_night = services.current_night
 last_night = services.last_night
+
+# How far back the check-in looks for logged nights still waiting for a morning answer.
+CONFIRM_WINDOW_DAYS = 60
 
 
 @require_GET
@@ -212,6 +223,19 @@ def checkin(request, night: str | None = None):
             min_cramps=len(episodes),
         )
         trial_form = adherence_form(user, the_night)
+    waiting = [
+        n
+        for n in unconfirmed_nights(
+            Night.objects.filter(
+                user=user,
+                night__gte=the_night - timedelta(days=CONFIRM_WINDOW_DAYS),
+                night__lt=today_night(user),
+                reported_cramps__isnull=True,
+                episode_count__gt=0,
+            ).values_list("night", "reported_cramps", "episode_count")
+        )
+        if n != the_night
+    ]
     return render(
         request,
         "diary/checkin.html",
@@ -223,6 +247,7 @@ def checkin(request, night: str | None = None):
             "episodes": episodes,
             "editing": night is not None,
             "trial_form": trial_form,
+            "unconfirmed": waiting,
         },
     )
 
@@ -272,8 +297,8 @@ def history(request):
     except ValueError:
         return HttpResponseBadRequest(_("Year and month must be numbers."))
     last = date(year, month, calendar.monthrange(year, month)[1])
-    counts = {
-        night: reconcile_cramps(reported, logged)
+    cells = {
+        night: (reconcile_cramps(reported, logged), night_status(reported, logged))
         for night, reported, logged in Night.objects.filter(
             user=user, night__range=(first, last)
         ).values_list("night", "reported_cramps", "episode_count")
@@ -282,22 +307,27 @@ def history(request):
     for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
         row = []
         for day in week:
-            count = counts.get(day)
+            count, status = cells.get(day, (None, "missing"))
             if day.month != month:
-                state = "outside"
+                state, level = "outside", 0
             elif day > today:
-                state = "future"
-            elif count is None and day > over:
-                state = "tonight"
-            elif count is None:
-                state = "missing"
-            elif count == 0:
-                state = "free"
+                state, level = "future", 0
+            elif day > over:
+                # The night in progress is not over: never "not recorded", never a count yet.
+                state, level = "tonight", 0
             else:
-                state = "cramps"
-            row.append({"date": day, "state": state, "count": count})
+                state, level = day_state(count, status)
+            row.append({"date": day, "state": state, "level": level, "count": count})
         weeks.append(row)
-    recorded = [count for night, count in counts.items() if count is not None and night <= over]
+    # Rates rest on confirmed nights only (docs/insights.md): a logged night waits for its answer.
+    confirmed = [
+        count for night, (count, status) in cells.items() if status == "confirmed" and night <= over
+    ]
+    waiting = sorted(
+        night
+        for night, (_c, status) in cells.items()
+        if status == "not_confirmed" and night <= over
+    )
     prev_month = (first - timedelta(days=1)).replace(day=1)
     next_month = last + timedelta(days=1)
     return render(
@@ -308,11 +338,13 @@ def history(request):
             "month": first,
             "prev_month": prev_month,
             "next_month": next_month if next_month <= today else None,
-            "recorded": len(recorded),
-            "cramps": sum(recorded),
-            "free": recorded.count(0),
+            "recorded": len(confirmed),
+            "cramps": sum(confirmed),
+            "free": confirmed.count(0),
+            "unconfirmed": waiting,
             "days_in_month": min(last, over).day if first <= over else 0,
             "weekdays": [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")],
+            "levels": [(n, n) for n in range(1, CRAMP_LEVELS + 1)],
         },
     )
 
@@ -322,6 +354,7 @@ def night_detail(request, night: str):
     the_night = _parse_night(night)
     stored = Night.objects.filter(user=request.user, night=the_night).first()
     episodes = Episode.objects.filter(user=request.user, night=the_night)
+    status = night_status(stored.reported_cramps, stored.episode_count) if stored else "missing"
     return render(
         request,
         "diary/night.html",
@@ -329,7 +362,11 @@ def night_detail(request, night: str):
             "night": the_night,
             "morning": morning_after(the_night),
             "stored": stored,
+            "status": status,
             "episodes": episodes,
+            "factor_rows": factor_rows(request.user, stored) if stored else [],
+            "sleep_words": dict(SLEEP_CHOICES).get(str(stored.sleep_quality)) if stored else None,
+            "soreness_words": dict(SORENESS_CHOICES).get(str(stored.soreness)) if stored else None,
         },
     )
 

@@ -131,7 +131,20 @@ def trial_new_design(request, remedy_id: str):
         "chosen_sentence": chosen,
         "washout": washout,
         "blindable": can_be_blinded(kind),
+        "default_length": default_length(form, per_week),
     })  # fmt: skip
+
+
+def default_length(form, per_week: float | None) -> dict:
+    """The suggested design in numbers, so the page can say where its length comes from."""
+    period, _washout = form.timing()
+    pairs = wizard.recommended_pairs(per_week, catalogue.DEFAULT_HOPED_RATIO, form.kind(), period)
+    return {
+        "pairs": pairs,
+        "period": period,
+        "weeks": round(2 * pairs * period / 7),
+        "from_diary": per_week is not None,
+    }
 
 
 # ---- one trial ------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import tempfile
+import textwrap
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -35,23 +36,30 @@ VERDICT_STYLE = {  # colour, shape
 MEANINGFUL_COLOURS = (INK, POINTS, LINE, BAND_EDGE) + tuple(c for c, _ in VERDICT_STYLE.values())
 
 _SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
+# Sizes for a phone: the SVG is drawn about 460 px wide and shown 356 px wide on a 390 px screen,
+# so 16 px text lands at about 12.4 px there (tests/browser/test_everyday_screens.py measures it).
+CHART_WIDTH = 340
+LABEL_SIZE = 16
 _CONFIG = {
     "font": "sans-serif",
     "background": BACKGROUND,
-    "axis": {"labelFontSize": 14, "titleFontSize": 15, "labelColor": INK, "titleColor": INK,
-             "domainColor": INK, "tickColor": INK, "gridColor": "#d9d9d9"},
-    "title": {"fontSize": 17, "subtitleFontSize": 14, "color": INK, "subtitleColor": INK, "anchor": "start"},
-    "legend": {"labelFontSize": 14, "titleFontSize": 14, "labelColor": INK, "titleColor": INK},
+    "axis": {"labelFontSize": LABEL_SIZE, "titleFontSize": LABEL_SIZE, "labelColor": INK, "titleColor": INK,
+             "domainColor": INK, "tickColor": INK, "gridColor": "#d9d9d9", "titleLimit": 0},
+    "title": {"fontSize": 18, "subtitleFontSize": LABEL_SIZE, "color": INK, "subtitleColor": INK, "anchor": "start"},
+    "legend": {"labelFontSize": LABEL_SIZE, "titleFontSize": LABEL_SIZE, "labelColor": INK, "titleColor": INK,
+               "orient": "bottom", "direction": "vertical"},
     "view": {"stroke": None},
 }  # fmt: skip
+# Subtitle lines stay within the chart's width at LABEL_SIZE.
+SUBTITLE_CHARS = 40
 
 
 def _base(
-    title: str, subtitle: str, description: str, width: int = 640, height: int = 300
+    title: str, subtitle: str, description: str, width: int = CHART_WIDTH, height: int = 260
 ) -> dict[str, Any]:
     return {
         "$schema": _SCHEMA,
-        "title": {"text": title, "subtitle": subtitle},
+        "title": {"text": title, "subtitle": textwrap.wrap(subtitle, SUBTITLE_CHARS)},
         "description": description,
         "width": width,
         "height": height,
@@ -134,7 +142,6 @@ def hours_spec(insights: dict[str, Any]) -> dict[str, Any]:
         _("Time of night"),
         _("Cramps logged in each hour, from noon to noon."),
         _("Bar chart of cramps logged by hour of the night."),
-        height=260,
     )
     spec["data"] = {"values": rows}
     spec["mark"] = {"type": "bar", "color": POINTS}
@@ -144,6 +151,8 @@ def hours_spec(insights: dict[str, Any]) -> dict[str, Any]:
             "type": "ordinal",
             "sort": [r["label"] for r in rows],
             "title": _("Hour"),
+            # Upright labels, as many as fit at LABEL_SIZE: the table twin has every hour.
+            "axis": {"labelAngle": 0, "labelOverlap": "greedy", "labelSeparation": 6},
         },
         "y": {
             "field": "episodes",
@@ -171,7 +180,7 @@ def _factor_rows(insights: dict[str, Any]) -> list[dict[str, Any]]:
         )
         rows.append(
             {
-                "factor": name,
+                "factor": "\n".join(textwrap.wrap(name, 18)),
                 "ratio": f["rate_ratio"],
                 "low": f["ci95"][0],
                 "high": f["ci95"][1],
@@ -200,14 +209,16 @@ def factors_spec(insights: dict[str, Any]) -> dict[str, Any]:
         _("Factors and your cramps"),
         _("Left of the dashed line: fewer cramps. Right: more. Lines show the likely range."),
         _("For each factor, how many times the cramps went with it, with its 95% range."),
-        height=max(120, 36 * len(rows)),
+        width=240,
+        height=max(120, 44 * len(rows)),
     )
     y = {
         "field": "factor",
         "type": "nominal",
         "sort": None,
         "title": None,
-        "axis": {"labelLimit": 320},
+        # Long names break over lines (at most two words wide) instead of being cut short.
+        "axis": {"labelLimit": 170, "labelExpr": "split(datum.label, '\\n')"},
     }
     x_scale = {"type": "log", "domain": _log_domain(rows)}
     spec["data"] = {"values": rows}

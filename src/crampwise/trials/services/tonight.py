@@ -100,7 +100,8 @@ def tonight_for(user, night: date | None = None) -> dict[str, Any] | None:
     Keys: ``trial``, ``night``, ``arm`` ("baseline", "control" or "treatment"), ``words``
     (e.g. "Tonight: stretch your calves before bed"), ``plan`` (the same without "Tonight:"),
     ``note`` (run-in or washout, else ""),
-    ``run_in``, ``washout``, ``url`` (the trial page).
+    ``run_in``, ``washout``, ``url`` (the trial page), ``until`` (the last night of this plan:
+    the schedule changes the plan the night after, so "Tonight" is not the same every day).
     """
     night = night or plan_night(user)
     trial = trial_for_night(user, night)
@@ -119,7 +120,19 @@ def tonight_for(user, night: date | None = None) -> dict[str, Any] | None:
         "run_in": scheduled.arm is Arm.BASELINE,
         "washout": scheduled.washout,
         "url": reverse("trial_detail", args=[trial.pk]),
+        "until": plan_until(trial, scheduled),
     }
+
+
+def plan_until(trial: Trial, scheduled: ScheduledNight) -> date:
+    """The last night with the same plan as ``scheduled``: the end of its run-in or period."""
+    design = trial.design()
+    periods_start = design.start + timedelta(days=design.run_in_nights)
+    if scheduled.period is None:
+        last = periods_start - timedelta(days=1)
+    else:
+        last = periods_start + timedelta(days=(scheduled.period + 1) * design.period_nights - 1)
+    return min(last, trial.end)
 
 
 # ---- adherence ---------------------------------------------------------------------------

@@ -1,0 +1,37 @@
+"""History, a night's page and the check-in, as the server renders them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from django.urls import reverse
+
+from crampwise.diary import services
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_logged_night_without_an_answer_is_not_confirmed_and_offered(owner_client, owner):
+    """History gives it its own cell linking to its check-in; the check-in offers to confirm it."""
+    night = (services.last_night(owner).replace(day=1) - timedelta(days=1)).replace(day=12)
+    services.log_episode(
+        owner, started_at=datetime.combine(night + timedelta(days=1), time(3), owner.profile.zone)
+    )
+    services.save_night(owner, night - timedelta(days=1), reported_cramps=3)
+    html = owner_client.get(
+        reverse("history") + f"?year={night.year}&month={night.month}"
+    ).content.decode()
+    edit = reverse("night_edit", args=[night.isoformat()])
+    assert "day-unconfirmed" in html and "1 logged, not confirmed" in html and edit in html
+    # The month's total rests on the confirmed night only.
+    assert "3 cramps in all" in html
+    checkin = owner_client.get(reverse("checkin")).content.decode()
+    assert "Confirm the night of" in checkin and edit in checkin
+
+
+def test_a_nights_page_names_factors_in_words(owner_client, owner):
+    night = date(2026, 3, 2)
+    services.save_night(owner, night, reported_cramps=0, factors={"fluid_glasses": 6})
+    html = owner_client.get(reverse("night", args=[night.isoformat()])).content.decode()
+    assert "Glasses of fluid:</dt> <dd>6" in html and "fluid_glasses" not in html
