@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -301,4 +302,50 @@ def episode_record_problems(record: EpisodeRecord, window: DateWindow) -> list[t
             out.append(("pain", problem))
     if record.duration_seconds is not None and not 0 <= record.duration_seconds <= 86_400:
         out.append(("ended_at", _("A cramp lasting more than a day is not a cramp to log here.")))
+    return out
+
+
+def import_problems(
+    *,
+    window: DateWindow,
+    medicine_window: DateWindow,
+    kinds: dict[str, str],
+    nights: Iterable[NightRecord] = (),
+    episodes: Iterable[EpisodeRecord] = (),
+    medicines: Iterable[MedicineRecord] = (),
+    new_factor_names: Sequence[str] = (),
+    factors_before: int = 0,
+    new_medicines: int = 0,
+    medicines_before: int = 0,
+) -> list[str]:
+    """Every reason to refuse an import as a whole, each naming the record it is about.
+
+    An import is all or nothing: one night the diary cannot hold refuses the file.
+    """
+    out: list[str] = []
+    for night in nights:
+        out += [
+            f"{night.night.isoformat()}, {f}: {m}"
+            for f, m in night_record_problems(night, window, kinds)
+        ]
+    for episode in episodes:
+        out += [
+            f"{episode.started_at.isoformat()}, {f}: {m}"
+            for f, m in episode_record_problems(episode, window)
+        ]
+    for medicine in medicines:
+        out += [
+            f"{medicine.name[:40]}, {f}: {m}"
+            for f, m in medicine_record_problems(medicine, medicine_window)
+        ]
+    for name in new_factor_names:
+        problem = factor_name_problem(name)
+        if problem:
+            out.append(f"{name[:40]}: {problem}")
+    for problem in (
+        too_many_factors(factors_before, len(new_factor_names)) if new_factor_names else None,
+        too_many_medicines(medicines_before, new_medicines) if new_medicines else None,
+    ):
+        if problem:
+            out.append(problem)
     return out
