@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
 from crampwise.diary import services
@@ -65,6 +66,17 @@ class RadioRow(forms.RadioSelect):
     template_name = "diary/widgets/radio_row.html"
 
 
+def diary_rules_only(field: forms.Field) -> forms.Field:
+    """Leave a text field's length and NUL checks to the diary's rule (limits.text_problem), so
+    that the person reads the same sentence as on every other way in, and only one of them."""
+    field.validators = [
+        v
+        for v in field.validators
+        if not isinstance(v, MaxLengthValidator | ProhibitNullCharactersValidator)
+    ]
+    return field
+
+
 def optional_radio(choices, label, help_text=""):
     return forms.TypedChoiceField(
         label=label,
@@ -98,7 +110,7 @@ class CheckinForm(forms.Form):
     minutes_awake = forms.IntegerField(
         label=_("Minutes awake because of cramps"),
         required=False,
-        error_messages=WHOLE_NUMBER,
+        error_messages={"invalid": limits.whole_number_problem("minutes_awake", None)},
         widget=forms.NumberInput(attrs={"min": 0, "max": limits.NIGHT_NUMBERS["minutes_awake"][1]}),
     )
     sleep_quality = optional_radio(SLEEP_CHOICES, _("How did you sleep?"))
@@ -115,6 +127,7 @@ class CheckinForm(forms.Form):
         """``custom_factors``: the person's own factors as (name, kind, label); ``min_cramps``: the
         cramps logged during the night, below which the count may not go."""
         super().__init__(*args, **kwargs)
+        diary_rules_only(self.fields["note"])
         self.min_cramps = min_cramps
         labels = dict(BUILTIN_LABELS)
         self.factor_kinds: dict[str, str] = {}
@@ -326,8 +339,12 @@ class MedicineForm(forms.ModelForm):
         help_texts = {"dose": _("As written on the box, for example “40 mg once a day”.")}
 
     def __init__(self, *args, user=None, **kwargs):
+        # A new medicine counts towards the per-person limit (its UUID is made before it is saved).
+        self.is_new = kwargs.get("instance") is None
         super().__init__(*args, **kwargs)
         self.user = user
+        for name in ("name", "dose", "note"):
+            diary_rules_only(self.fields[name])
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
@@ -359,7 +376,7 @@ class MedicineForm(forms.ModelForm):
         problem = limits.stop_before_start(data.get("started"), data.get("stopped"))
         if problem:
             self.add_error("stopped", problem)
-        if self.user is not None and self.instance.pk is None:
+        if self.user is not None and self.is_new:
             problem = limits.too_many_medicines(Medicine.objects.filter(user=self.user).count())
             if problem:
                 self.add_error(None, problem)
@@ -388,6 +405,8 @@ class CustomFactorForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        for name in ("label", "name"):
+            diary_rules_only(self.fields[name])
 
     def clean_label(self):
         label = self.cleaned_data["label"].strip()
