@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from crampwise.diary.core import limits
 from crampwise.diary.core.factors import BUILTIN_FACTORS
 from crampwise.diary.models import CustomFactor
 
@@ -21,11 +22,16 @@ def optional(low: int, high: int):
     return st.none() | st.integers(low, high)
 
 
-factor_value = {
-    "yes_no": st.booleans(),
-    "count": st.integers(0, 100_000) | st.floats(0, 100_000, allow_nan=False, allow_infinity=False),
-}
-text_chars = st.characters(exclude_characters="\x00", exclude_categories=("Cs",))
+def factor_value(name: str, kind: str):
+    if kind == "yes_no":
+        return st.booleans()
+    high = limits.factor_max(name)
+    return st.integers(0, int(high)) | st.floats(0, high).map(lambda v: round(v, 2))
+
+
+# What the diary's text rule keeps (limits.text_problem): no control characters; notes may break lines.
+text_chars = st.characters(exclude_categories=("Cs", "Cc"))
+note_chars = text_chars | st.sampled_from("\n\t")
 medicine_name = st.text(text_chars, min_size=1, max_size=40).filter(
     lambda s: s == s.strip() and ";" not in s
 )
@@ -39,10 +45,10 @@ nights = st.fixed_dictionaries(
         "sleep_quality": optional(1, 5),
         "soreness": optional(0, 3),
         "factors": st.fixed_dictionaries(
-            {}, optional={name: factor_value[kind] for name, kind in KINDS.items()}
+            {}, optional={name: factor_value(name, kind) for name, kind in KINDS.items()}
         ),
         "medicines_taken": st.lists(medicine_name, max_size=5),
-        "note": st.text(text_chars, max_size=2000),
+        "note": st.text(note_chars, max_size=2000),
     },
 )
 

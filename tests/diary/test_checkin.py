@@ -152,6 +152,44 @@ def test_each_bad_answer_is_named_under_its_own_question(owner_client, owner):
     )
     form = response.context["form"]
     assert set(form.errors) == {"cramps", "minutes_awake", "f_alcohol_units", "sleep_quality"}
-    assert "greater than or equal to 0" in form.errors["minutes_awake"][0]
+    assert form.errors["minutes_awake"] == ["Write a whole number from 0 to 720."]
     assert form["f_alcohol_units"].value() == "lots"  # the answer is shown back to be corrected
+    assert not Night.objects.filter(user=owner).exists()
+
+
+def test_a_number_that_contradicts_the_choice_is_asked_about(owner_client, owner):
+    """“2” chosen and 7 typed: the person is asked which is right; nothing is saved or dropped."""
+    response = post_checkin(owner_client, cramps="2", cramps_more="7")
+    errors = response.context["form"].errors
+    assert list(errors) == ["cramps_more"] and len(errors["cramps_more"]) == 1
+    assert "You chose 2 cramps but typed 7. Which is right?" in errors["cramps_more"][0]
+    assert not Night.objects.filter(user=owner).exists()
+    low = post_checkin(owner_client, cramps="5+", cramps_more="3").context["form"].errors
+    assert low["cramps_more"] == [
+        "You chose “5 or more” but typed 3. Choose 3 above, or type a number of 5 or more."
+    ]
+
+
+def test_an_unusual_answer_is_questioned_once_and_kept_when_confirmed(owner_client, owner):
+    """40 glasses of fluid is possible but unusual: one plain question, then saved when ticked."""
+    asked = post_checkin(owner_client, f_fluid_glasses="40", f_hours_on_feet="21")
+    form = asked.context["form"]
+    assert form.asks_confirmation and set(form.errors) == {"f_fluid_glasses", "f_hours_on_feet"}
+    assert form.errors["f_fluid_glasses"] == [
+        "40 is a lot. Please check it. If it is right, tick “Yes, these answers are right”."
+    ]
+    assert "Yes, these answers are right" in asked.content.decode()
+    assert not Night.objects.filter(user=owner).exists()
+    post_checkin(owner_client, f_fluid_glasses="40", f_hours_on_feet="21", confirm_unusual="on")
+    saved = Night.objects.get(user=owner)
+    assert saved.factors["fluid_glasses"] == 40 and saved.factors["hours_on_feet"] == 21
+
+
+def test_an_impossible_answer_is_refused_with_one_plain_message(owner_client, owner):
+    """99,999 glasses or 30 hours on one's feet cannot be: refused, one sentence each, no ticking."""
+    form = post_checkin(
+        owner_client, f_fluid_glasses="99999", f_hours_on_feet="30", confirm_unusual="on"
+    ).context["form"]
+    assert form.errors["f_fluid_glasses"] == ["Write a number from 0 to 100, such as 2 or 1.5."]
+    assert form.errors["f_hours_on_feet"] == ["Write a number from 0 to 24, such as 2 or 1.5."]
     assert not Night.objects.filter(user=owner).exists()

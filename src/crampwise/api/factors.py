@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import ConfigDict
+from pydantic import BeforeValidator, ConfigDict
 
 from crampwise.api.errors import problem, responses
-from crampwise.api.fields import text_rules
+from crampwise.api.fields import invalid, text_rules
 from crampwise.api.paging import PageMeta, PageParams, page
 from crampwise.diary import services
+from crampwise.diary.core import limits
 from crampwise.diary.core.csvformat import FIXED_COLUMNS
 from crampwise.diary.core.records import FactorSpec
 from crampwise.diary.models import CustomFactor
@@ -20,7 +21,24 @@ from crampwise.diary.models import CustomFactor
 router = Router(tags=["factors"])
 
 Kind = Literal["yes_no", "count"]
-Label = Annotated[str, *text_rules(80, min_length=1)]
+
+
+def _label(value: Any) -> Any:
+    problem = limits.factor_label_problem(value)
+    if problem:
+        raise invalid(problem)
+    return value
+
+
+def _name(value: Any) -> Any:
+    problem = limits.factor_name_problem(value)
+    if problem:
+        raise invalid(problem)
+    return value
+
+
+Label = Annotated[str, *text_rules(limits.FACTOR_LABEL_MAX, min_length=1), BeforeValidator(_label)]
+Name = Annotated[str, BeforeValidator(_name)]
 
 
 class FactorOut(Schema):
@@ -37,7 +55,7 @@ class FactorPage(PageMeta):
 class FactorIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(
+    name: Name = Field(
         pattern=r"^[a-z][a-z0-9_]{0,39}$",
         description="Lower-case letters, digits and _, starting with a letter; at most 40.",
     )
@@ -77,8 +95,12 @@ def create_factor(request, payload: FactorIn):
     taken = problem(
         409, _("You already have a factor called “%(name)s”.") % {"name": payload.name}, "name"
     )
-    if CustomFactor.objects.filter(user=request.user, name=payload.name).exists():
+    mine = CustomFactor.objects.filter(user=request.user)
+    if mine.filter(name=payload.name).exists():
         raise taken
+    too_many = limits.too_many_factors(mine.count())
+    if too_many:
+        raise problem(422, too_many, None)
     try:
         with transaction.atomic():
             factor = CustomFactor.objects.create(

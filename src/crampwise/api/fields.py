@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from pydantic import AwareDatetime, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
+from crampwise.diary.core import limits
+
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -42,31 +44,26 @@ def _iso_instant(value: Any) -> Any:
     )
 
 
-def _clean_text(value: Any) -> Any:
-    # A NUL cannot be stored by PostgreSQL and a lone surrogate cannot be encoded as UTF-8:
-    # refused here, they cannot turn into a server error later.
-    if isinstance(value, str):
-        if "\x00" in value:
-            raise invalid(_("Text cannot contain the NUL character."))
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise invalid(_("Text must be valid Unicode.")) from None
+def _checked(problem: str | None, value: Any) -> Any:
+    if problem:
+        raise invalid(problem)
     return value
 
 
 def _clean_name(value: Any) -> Any:
-    value = _clean_text(value)
-    if isinstance(value, str):
-        if not value.strip():
-            raise invalid(_("Write a name."))
-        if value != value.strip():
-            raise invalid(_("Write the name without spaces at the start or end."))
-        if ";" in value:
-            raise invalid(
-                _("Please leave out the “;” character: it separates names in the CSV file.")
-            )
-    return value
+    return _checked(limits.medicine_name_problem(value), value)
+
+
+def whole_number_rules(field: str) -> tuple[Any, ...]:
+    """A night's whole-number answer checked by the diary's own rule (diary/core/limits.py), spelled
+    ``Annotated[int | None, *whole_number_rules("cramps")]``."""
+
+    def check(value: Any) -> Any:
+        return (
+            value if value is None else _checked(limits.whole_number_problem(field, value), value)
+        )
+
+    return (BeforeValidator(check),)
 
 
 # Dates are written YYYY-MM-DD; a night is named by the date of its evening.
@@ -78,10 +75,19 @@ OptionalNightDate = Annotated[IsoDate | None, BeforeValidator(lambda v: None if 
 Instant = Annotated[AwareDatetime, BeforeValidator(_iso_instant)]
 
 
-def text_rules(max_length: int, **kwargs: Any) -> tuple[Any, ...]:
-    """What a text field checks, spelled ``Annotated[str, *text_rules(120)]`` (a static type)."""
-    return BeforeValidator(_clean_text), Field(max_length=max_length, **kwargs)
+def text_rules(max_length: int, *, multiline: bool = False, **kwargs: Any) -> tuple[Any, ...]:
+    """Text checked by the diary's rule (length; no control characters but in notes), spelled
+    ``Annotated[str, *text_rules(120)]`` so that the type stays static."""
+
+    def check(value: Any) -> Any:
+        return _checked(limits.text_problem(value, max_length, multiline=multiline), value)
+
+    return BeforeValidator(check), Field(max_length=max_length, **kwargs)
 
 
 # A medicine's name, as it appears in the nightly CSV's `medicines_taken` column.
-MedicineName = Annotated[str, BeforeValidator(_clean_name), Field(min_length=1, max_length=120)]
+MedicineName = Annotated[
+    str,
+    BeforeValidator(_clean_name),
+    Field(min_length=1, max_length=limits.MEDICINE_NAME_MAX),
+]

@@ -6,21 +6,22 @@ import uuid
 from datetime import date
 from typing import Annotated, Literal
 
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
-from crampwise.api.errors import not_found, problem, responses
+from crampwise.api.errors import ApiProblem, not_found, problem, responses
 from crampwise.api.fields import IsoDate, MedicineName, text_rules
 from crampwise.api.paging import PageMeta, PageParams, page
+from crampwise.diary import services
+from crampwise.diary.core import limits
 from crampwise.diary.core.records import MEDICINE_PURPOSES
 from crampwise.diary.models import Medicine
 
 router = Router(tags=["medicines"])
 
 Purpose = Literal[MEDICINE_PURPOSES]  # type: ignore[valid-type]  # the values live in one tuple
-Dose = Annotated[str, *text_rules(120)]
-MedicineNote = Annotated[str, *text_rules(300)]
+Dose = Annotated[str, *text_rules(limits.DOSE_MAX)]
+MedicineNote = Annotated[str, *text_rules(limits.MEDICINE_NOTE_MAX)]
 
 
 class MedicineIn(Schema):
@@ -70,9 +71,16 @@ def medicine_out(m: Medicine) -> dict:
     }
 
 
-def check_dates(payload: MedicineIn) -> None:
-    if payload.started and payload.stopped and payload.stopped < payload.started:
-        raise problem(422, _("The stop date is before the start date."), "stopped")
+def check_dates(request, payload: MedicineIn) -> None:
+    window = services.date_window(request.user)
+    problems: list[tuple[str | None, str]] = []
+    for name, value in (("started", payload.started), ("stopped", payload.stopped)):
+        if value is not None and (outside := window.problem(value)):
+            problems.append((name, outside))
+    if not problems and (order := limits.stop_before_start(payload.started, payload.stopped)):
+        problems.append(("stopped", order))
+    if problems:
+        raise ApiProblem(422, problems)
 
 
 def own_medicine(request, medicine_id: uuid.UUID) -> Medicine:
@@ -102,7 +110,10 @@ def list_medicines(request, paging: Query[PageParams]):
     summary="Add a medicine",
 )
 def create_medicine(request, payload: MedicineIn):
-    check_dates(payload)
+    check_dates(request, payload)
+    too_many = limits.too_many_medicines(Medicine.objects.filter(user=request.user).count())
+    if too_many:
+        raise problem(422, too_many, None)
     medicine = Medicine.objects.create(user=request.user, **payload.model_dump())
     return Status(201, medicine_out(medicine))
 
@@ -125,7 +136,7 @@ def get_medicine(request, medicine_id: uuid.UUID):
 )
 def replace_medicine(request, medicine_id: uuid.UUID, payload: MedicineIn):
     medicine = own_medicine(request, medicine_id)
-    check_dates(payload)
+    check_dates(request, payload)
     for name, value in payload.model_dump().items():
         setattr(medicine, name, value)
     medicine.save()

@@ -7,18 +7,25 @@ from typing import Annotated, Any
 
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import ConfigDict, StrictInt, WithJsonSchema
+from pydantic import ConfigDict, WithJsonSchema
 
 from crampwise.api.errors import ApiProblem, not_found, problem, responses
-from crampwise.api.fields import MedicineName, NightDate, OptionalNightDate, text_rules
+from crampwise.api.fields import (
+    MedicineName,
+    NightDate,
+    OptionalNightDate,
+    text_rules,
+    whole_number_rules,
+)
 from crampwise.api.paging import PageMeta, PageParams, page
 from crampwise.diary import services
+from crampwise.diary.core import limits
 from crampwise.diary.core.records import FactorSpec
 from crampwise.diary.models import Episode, Night
 
 router = Router(tags=["nights"])
 
-MAX_FACTOR_VALUE = 100_000  # as in the CSV format and the check-in form
+MAX_FACTOR_VALUE = limits.CUSTOM_FACTOR_MAX  # built-in factors have lower bounds: limits.FACTOR_MAX
 
 FactorValue = Annotated[
     Any,
@@ -33,7 +40,7 @@ FactorValue = Annotated[
         }
     ),
 ]
-Note = Annotated[str, *text_rules(2000)]
+Note = Annotated[str, *text_rules(limits.NOTE_MAX, multiline=True)]
 
 
 class NightIn(Schema):
@@ -41,23 +48,35 @@ class NightIn(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    cramps: StrictInt | None = Field(
+    cramps: Annotated[int | None, *whole_number_rules("cramps")] = Field(
         None,
-        ge=0,
-        le=200,
+        ge=limits.NIGHT_NUMBERS["cramps"][0],
+        le=limits.NIGHT_NUMBERS["cramps"][1],
         description="Cramps that night; 0 is a cramp-free night, null not recorded.",
     )
-    worst_pain: StrictInt | None = Field(
-        None, ge=0, le=10, description="Worst pain, 0 none to 10 worst imaginable."
+    worst_pain: Annotated[int | None, *whole_number_rules("worst_pain")] = Field(
+        None,
+        ge=limits.NIGHT_NUMBERS["worst_pain"][0],
+        le=limits.NIGHT_NUMBERS["worst_pain"][1],
+        description="Worst pain, 0 none to 10 worst imaginable.",
     )
-    minutes_awake: StrictInt | None = Field(
-        None, ge=0, le=720, description="Minutes awake because of cramps."
+    minutes_awake: Annotated[int | None, *whole_number_rules("minutes_awake")] = Field(
+        None,
+        ge=limits.NIGHT_NUMBERS["minutes_awake"][0],
+        le=limits.NIGHT_NUMBERS["minutes_awake"][1],
+        description="Minutes awake because of cramps.",
     )
-    sleep_quality: StrictInt | None = Field(
-        None, ge=1, le=5, description="1 very poor to 5 very good."
+    sleep_quality: Annotated[int | None, *whole_number_rules("sleep_quality")] = Field(
+        None,
+        ge=limits.NIGHT_NUMBERS["sleep_quality"][0],
+        le=limits.NIGHT_NUMBERS["sleep_quality"][1],
+        description="1 very poor to 5 very good.",
     )
-    soreness: StrictInt | None = Field(
-        None, ge=0, le=3, description="Leg soreness on waking: 0 none to 3 severe."
+    soreness: Annotated[int | None, *whole_number_rules("soreness")] = Field(
+        None,
+        ge=limits.NIGHT_NUMBERS["soreness"][0],
+        le=limits.NIGHT_NUMBERS["soreness"][1],
+        description="Leg soreness on waking: 0 none to 3 severe.",
     )
     factors: dict[str, FactorValue] = Field(
         default_factory=dict,
@@ -65,7 +84,9 @@ class NightIn(Schema):
         description="Factor values of the day that ends in this night, keyed by CSV column name (built-in or your own).",
     )
     medicines_taken: list[MedicineName] = Field(
-        default_factory=list, max_length=100, description="Names of medicines taken that day."
+        default_factory=list,
+        max_length=limits.MAX_MEDICINES_PER_NIGHT,
+        description="Names of medicines taken that day.",
     )
     note: Note = Field("", description="A free note.")
 
@@ -161,16 +182,10 @@ def clean_factors(
             if isinstance(value, bool):
                 clean[name] = value
             else:
-                problems.append((field, _("Write true or false.")))
-        # The comparison also turns away NaN and infinities (JSON parsers accept them).
-        elif (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or not 0 <= value <= MAX_FACTOR_VALUE
-        ):
-            problems.append(
-                (field, _("Write a number from 0 to %(max)s.") % {"max": MAX_FACTOR_VALUE})
-            )
+                problems.append((field, limits.yes_no_message()))
+        # The rule also turns away NaN and infinities (JSON parsers accept them).
+        elif problem := limits.factor_number_problem(name, value):
+            problems.append((field, problem))
         else:
             clean[name] = int(value) if float(value).is_integer() else float(value)
     return clean, problems
@@ -217,8 +232,9 @@ def get_night(request, night: NightDate):
 def put_night(request, night: NightDate, payload: NightIn):
     user = request.user
     problems: list[tuple[str | None, str]] = []
-    if night > services.current_night(user):
-        problems.append(("night", _("This night has not happened yet.")))
+    date_problem = services.night_window(user).problem(night)
+    if date_problem:
+        problems.append(("night", date_problem))
     specs = services.factor_specs(user)
     factors, factor_problems = clean_factors(payload.factors, specs)
     problems += factor_problems

@@ -29,6 +29,7 @@ from crampwise.clinician.core.report_pdf import PAPERS, render_pdf
 from crampwise.clinician.forms import GrantForm, PeriodForm, ShareLinkForm
 from crampwise.clinician.models import AccessEvent, Grant, ShareLink
 from crampwise.clinician.tokens import format_code
+from crampwise.diary import services as diary_services
 
 AUDIT_ROWS_SHOWN = 200
 
@@ -81,6 +82,12 @@ def _paper(request) -> str:
     return paper if paper in PAPERS else "a4"
 
 
+def _range_problem(patient, *days: date | None) -> str | None:
+    """Why a report's period cannot be used: a date outside what the diary can hold."""
+    window = diary_services.night_window(patient)
+    return next((window.problem(d) for d in days if d is not None and window.problem(d)), None)
+
+
 def _serve(request, viewer: Viewer, what: str, start: date | None, end: date | None, context: dict):
     """Build the report of ``viewer.patient`` and answer in the asked form, audited."""
     try:
@@ -95,6 +102,9 @@ def _serve(request, viewer: Viewer, what: str, start: date | None, end: date | N
 
 def _build(request, viewer: Viewer, what: str, start, end, context: dict) -> HttpResponse:
     patient = viewer.patient
+    if _range_problem(patient, start, end):
+        # A share link made before dates were checked: its default period still answers.
+        start, end = None, None
     if what == AccessEvent.What.FHIR:
         start, end = loading.resolve_range(patient, start, end)
         bundle = loading.fhir_bundle(patient, start, end)
@@ -125,6 +135,12 @@ def _period(request, patient) -> tuple[PeriodForm, date | None, date | None]:
         loading.resolve_range(patient, start, end)
     except ValueError as exc:
         form.add_error(None, str(exc))
+        return form, None, None
+    except OverflowError:  # a date at the end of the calendar, refused just below
+        pass
+    problem = _range_problem(patient, start, end)
+    if problem:
+        form.add_error(None, problem)
         return form, None, None
     return form, start, end
 
@@ -259,6 +275,10 @@ def link_create(request):
     if not form.is_valid():
         return _sharing_page(request, link_form=form, status=400)
     data = form.cleaned_data
+    problem = _range_problem(request.user, data["range_from"], data["range_to"])
+    if problem:
+        form.add_error(None, problem)
+        return _sharing_page(request, link_form=form, status=400)
     try:
         _link, token = services.create_share_link(
             request.user,

@@ -49,7 +49,7 @@ def load_demo(
                     stopped=m.stopped,
                     purpose=m.purpose,
                 )
-                for m in demo_medicines(end - timedelta(days=nights - 1))
+                for m in demo_medicines(end - timedelta(days=nights - 1), end)
             ]
         )
         batch_nights, batch_episodes, done = [], [], 0

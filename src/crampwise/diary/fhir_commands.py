@@ -29,14 +29,57 @@ def patient_data_for(user):
     )
 
 
+class ImportRefused(ValueError):
+    """The file holds records the diary cannot take (diary/core/limits.py); nothing was written."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def check_import(user, result) -> None:
+    """Refuse the whole import when any record breaks the diary's one set of rules."""
+    from crampwise.diary import services
+    from crampwise.diary.core import limits
+    from crampwise.diary.core.factors import BUILTIN_FACTOR_NAMES
+    from crampwise.diary.models import CustomFactor, Medicine
+
+    mine = set(CustomFactor.objects.filter(user=user).values_list("name", flat=True))
+    have = set(Medicine.objects.filter(user=user).values_list("name", "started"))
+    new_factors = [
+        f.name
+        for f in result.factor_specs
+        if f.name not in BUILTIN_FACTOR_NAMES and f.name not in mine
+    ]
+    kinds = {f.name: f.kind for f in result.factor_specs}
+    problems = limits.import_problems(
+        window=services.night_window(user),
+        medicine_window=services.date_window(user),
+        kinds=kinds,
+        nights=result.nights,
+        episodes=result.episodes,
+        medicines=result.medicines,
+        new_factor_names=new_factors,
+        factors_before=len(mine),
+        new_medicines=len({(m.name, m.started) for m in result.medicines} - have),
+        medicines_before=len(have),
+    )
+    if problems:
+        raise ImportRefused(problems)
+
+
 def store_import(user, result) -> dict:
-    """Write an ImportResult into a diary in one transaction; episodes already present are kept once."""
+    """Write an ImportResult into a diary in one transaction; episodes already present are kept once.
+
+    Raises ImportRefused, writing nothing, when a record breaks the diary's rules.
+    """
     from django.db import transaction
 
     from crampwise.diary import services
     from crampwise.diary.core.factors import BUILTIN_FACTOR_NAMES
     from crampwise.diary.models import Episode, Medicine
 
+    check_import(user, result)
     custom = [f for f in result.factor_specs if f.name not in BUILTIN_FACTOR_NAMES]
     with transaction.atomic():
         services.import_records(user, result.nights, custom)
@@ -145,11 +188,18 @@ def import_fhir(file: str, username: str, as_json: bool) -> None:
     migrate_quietly()
     user = get_user(username)
     try:
-        with open(file, encoding="utf-8") as handle:
+        with open(file, "rb") as handle:
             result = read_bundle(handle.read(), time_zone=user.profile.time_zone)
-    except (FhirImportError, UnicodeDecodeError) as exc:
+    except FhirImportError as exc:
         raise click.ClickException(f"{file}: {exc}") from None
-    summary = store_import(user, result)
+    try:
+        summary = store_import(user, result)
+    except ImportRefused as exc:
+        for problem in exc.problems[:50]:
+            click.echo(f"{file}: {problem}", err=True)
+        raise click.ClickException(
+            f"{file}: nothing was imported ({len(exc.problems)} problems)"
+        ) from None
     if as_json:
         click.echo(json.dumps({"file": file, **summary}))
         return

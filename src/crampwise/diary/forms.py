@@ -1,19 +1,22 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
+from crampwise.diary import services
+from crampwise.diary.core import limits
 from crampwise.diary.core.csvformat import FIXED_COLUMNS
 from crampwise.diary.core.factors import BUILTIN_FACTORS
 from crampwise.diary.core.records import MUSCLES, RELIEFS, SIDES
 from crampwise.diary.models import CustomFactor, Medicine
 
-# The check-in's bounds, in one place (the form's fields below are built from them).
-CRAMPS_MORE = (5, 200)  # "5 or more": the exact number, within these bounds
-MINUTES_AWAKE = (0, 720)
-FACTOR_COUNT = (0, 100000)  # a count factor (glasses, units, minutes, hours): up to two decimals
-FACTOR_DECIMAL_PLACES = 2
-NOTE_MAX_LENGTH = 2000
+# The bounds live in diary/core/limits.py; these fields check them in its words, one message each.
+NOTE_MAX_LENGTH = limits.NOTE_MAX
+WHOLE_NUMBER = {"invalid": _("Write a whole number, such as 3.")}
+NUMBER = {"invalid": _("Write a number, such as 2 or 1.5.")}
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 CRAMP_CHOICES = [
@@ -65,6 +68,17 @@ class RadioRow(forms.RadioSelect):
     template_name = "diary/widgets/radio_row.html"
 
 
+def diary_rules_only(field: forms.Field) -> forms.Field:
+    """Leave a text field's length and NUL checks to the diary's rule (limits.text_problem), so
+    that the person reads the same sentence as on every other way in, and only one of them."""
+    field.validators = [
+        v
+        for v in field.validators
+        if not isinstance(v, MaxLengthValidator | ProhibitNullCharactersValidator)
+    ]
+    return field
+
+
 def optional_radio(choices, label, help_text=""):
     return forms.TypedChoiceField(
         label=label,
@@ -91,29 +105,31 @@ class CheckinForm(forms.Form):
     cramps_more = forms.IntegerField(
         label=_("How many exactly? (if 5 or more)"),
         required=False,
-        min_value=CRAMPS_MORE[0],
-        max_value=CRAMPS_MORE[1],
+        error_messages=WHOLE_NUMBER,
+        widget=forms.NumberInput(attrs={"min": 5, "max": limits.NIGHT_NUMBERS["cramps"][1]}),
     )
     worst_pain = optional_radio(PAIN_CHOICES, _("Worst pain (0 = none, 10 = worst imaginable)"))
     minutes_awake = forms.IntegerField(
         label=_("Minutes awake because of cramps"),
         required=False,
-        min_value=MINUTES_AWAKE[0],
-        max_value=MINUTES_AWAKE[1],
+        error_messages={"invalid": limits.whole_number_message("minutes_awake")},
+        widget=forms.NumberInput(attrs={"min": 0, "max": limits.NIGHT_NUMBERS["minutes_awake"][1]}),
     )
     sleep_quality = optional_radio(SLEEP_CHOICES, _("How did you sleep?"))
     soreness = optional_radio(SORENESS_CHOICES, _("Sore legs this morning?"))
     note = forms.CharField(
         label=_("Note (optional)"),
         required=False,
-        max_length=NOTE_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": NOTE_MAX_LENGTH}),
     )
+    # Shown only after an unusual answer (limits.implausible): ticking it keeps the answers as given.
+    confirm_unusual = forms.BooleanField(label=_("Yes, these answers are right"), required=False)
 
     def __init__(self, *args, custom_factors=(), medicine_names=(), min_cramps: int = 0, **kwargs):
         """``custom_factors``: the person's own factors as (name, kind, label); ``min_cramps``: the
         cramps logged during the night, below which the count may not go."""
         super().__init__(*args, **kwargs)
+        diary_rules_only(self.fields["note"])
         self.min_cramps = min_cramps
         labels = dict(BUILTIN_LABELS)
         self.factor_kinds: dict[str, str] = {}
@@ -133,17 +149,100 @@ class CheckinForm(forms.Form):
     def factor_bound_fields(self):
         return [self[f"f_{name}"] for name in self.factor_kinds]
 
-    def clean(self):
+    asks_confirmation = False
+
+    def clean_minutes_awake(self):
+        return self._checked("minutes_awake", self.cleaned_data.get("minutes_awake"))
+
+    def clean_note(self):
+        note = self.cleaned_data.get("note", "")
+        problem = limits.note_problem(note)
+        if problem:
+            raise forms.ValidationError(problem)
+        return note
+
+    def _checked(self, field: str, value):
+        if value is not None:
+            problem = limits.whole_number_problem(field, value)
+            if problem:
+                raise forms.ValidationError(problem)
+        return value
+
+    def _cramp_count(self, data) -> int | None:
+        """The night's count from the choice and the box, asking when the two disagree."""
+        choice, exact = data.get("cramps"), data.get("cramps_more")
+        if "cramps_more" in self.errors:
+            return None
+        if choice == "5+":
+            if exact is None:
+                self.add_error("cramps_more", _("Type how many cramps you had (5 or more)."))
+                return None
+            if exact < 5:
+                self.add_error(
+                    "cramps_more",
+                    _(
+                        "You chose “5 or more” but typed %(n)s. Choose %(n)s above, "
+                        "or type a number of 5 or more."
+                    )
+                    % {"n": exact},
+                )
+                return None
+            problem = limits.whole_number_problem("cramps", exact)
+            if problem:
+                self.add_error("cramps_more", problem)
+                return None
+            return exact
+        if choice is None:
+            return None
+        if exact is not None and exact != int(choice):
+            # Two different answers: which one is meant is the person's call, never ours.
+            self.add_error(
+                "cramps_more",
+                _(
+                    "You chose %(choice)s cramps but typed %(n)s. Which is right? Choose "
+                    "“5 or more” to keep %(n)s, or clear the box to keep %(choice)s."
+                )
+                % {"choice": choice, "n": exact},
+            )
+            return None
+        return int(choice)
+
+    def _factor_values(self, data) -> None:
+        for name, kind in self.factor_kinds.items():
+            key = f"f_{name}"
+            value = data.get(key)
+            if kind != "count" or value is None or key in self.errors:
+                continue
+            number = int(value) if value == value.to_integral_value() else float(value)
+            problem = limits.factor_number_problem(name, number)
+            if problem:
+                self.add_error(key, problem)
+            else:
+                data[key] = number
+
+    def _ask_about_unusual(self, data) -> None:
+        """Possible but unusual answers are asked about once; ticking the box keeps them."""
+        values = {"cramps": ("cramps_more", data.get("reported_cramps"))}
+        values["minutes_awake"] = ("minutes_awake", data.get("minutes_awake"))
+        for name in self.factor_kinds:
+            values[name] = (f"f_{name}", data.get(f"f_{name}"))
+        unusual = [
+            (key, limits.implausible(name, value))
+            for name, (key, value) in values.items()
+            if key not in self.errors and not isinstance(value, bool)
+        ]
+        questions = [(key, question) for key, question in unusual if question]
+        if questions and not data.get("confirm_unusual"):
+            self.asks_confirmation = True
+            for key, question in questions:
+                self.add_error(key, question)
+
+    def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
-        choice = data.get("cramps")
-        count = None
-        if choice == "5+":
-            count = data.get("cramps_more")
-            if count is None:
-                self.add_error("cramps_more", _("Type how many cramps you had (5 or more)."))
-        elif choice is not None:
-            count = int(choice)
+        count = self._cramp_count(data)
+        self._factor_values(data)
+        data["reported_cramps"] = count
         if count is not None and count < self.min_cramps:
             self.add_error(
                 "cramps",
@@ -153,20 +252,18 @@ class CheckinForm(forms.Form):
                 )
                 % {"n": self.min_cramps},
             )
-        data["reported_cramps"] = count
+        self._ask_about_unusual(data)
         return data
 
     def night_fields(self) -> dict:
         """The answers as Night model fields (after ``is_valid()``)."""
         data = self.cleaned_data
         factors = {}
-        for name, kind in self.factor_kinds.items():
+        for name in self.factor_kinds:
             value = data.get(f"f_{name}")
             if value is None:
                 continue
-            if kind == "count":
-                # Whole numbers stay whole in the diary (2 glasses, not 2.0); the rest are floats.
-                value = int(value) if value == value.to_integral_value() else float(value)
+            # Count answers are already int or float (2 glasses, not 2.0): see _factor_values.
             factors[name] = value
         return {
             "reported_cramps": data["reported_cramps"],
@@ -190,12 +287,12 @@ def factor_field(kind: str, label):
             coerce=lambda value: value == "yes",
             empty_value=None,
         )
+    # No bounds on the field itself: CheckinForm._factor_values checks them in the diary's words.
     return forms.DecimalField(
         label=label,
         required=False,
-        min_value=FACTOR_COUNT[0],
-        max_value=FACTOR_COUNT[1],
-        decimal_places=FACTOR_DECIMAL_PLACES,
+        error_messages=NUMBER,
+        widget=forms.NumberInput(attrs={"min": 0, "step": "any"}),
     )
 
 
@@ -244,18 +341,56 @@ class MedicineForm(forms.ModelForm):
         }
         help_texts = {"dose": _("As written on the box, for example “40 mg once a day”.")}
 
+    def __init__(self, *args, user=None, **kwargs):
+        # A new medicine counts towards the per-person limit (its UUID is made before it is saved).
+        self.is_new = kwargs.get("instance") is None
+        super().__init__(*args, **kwargs)
+        self.user = user
+        for name in ("name", "dose", "note"):
+            diary_rules_only(self.fields[name])
+
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
-        if ";" in name:
-            raise forms.ValidationError(_("Please leave out the “;” character."))
-        return name
+        return _refuse(limits.medicine_name_problem(name), name)
 
-    def clean(self):
+    def clean_dose(self):
+        return _refuse(
+            limits.text_problem(self.cleaned_data["dose"], limits.DOSE_MAX),
+            self.cleaned_data["dose"],
+        )
+
+    def clean_note(self):
+        note = self.cleaned_data["note"]
+        return _refuse(limits.text_problem(note, limits.MEDICINE_NOTE_MAX), note)
+
+    def clean_started(self):
+        return self._in_window(self.cleaned_data["started"])
+
+    def clean_stopped(self):
+        return self._in_window(self.cleaned_data["stopped"])
+
+    def _in_window(self, value):
+        if value is None or self.user is None:
+            return value
+        return _refuse(services.date_window(self.user).problem(value), value)
+
+    def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
-        if data.get("started") and data.get("stopped") and data["stopped"] < data["started"]:
-            self.add_error("stopped", _("The stop date is before the start date."))
+        problem = limits.stop_before_start(data.get("started"), data.get("stopped"))
+        if problem:
+            self.add_error("stopped", problem)
+        if self.user is not None and self.is_new:
+            problem = limits.too_many_medicines(Medicine.objects.filter(user=self.user).count())
+            if problem:
+                self.add_error(None, problem)
         return data
+
+
+def _refuse(problem: str | None, value):
+    if problem:
+        raise forms.ValidationError(problem)
+    return value
 
 
 class CustomFactorForm(forms.ModelForm):
@@ -274,30 +409,23 @@ class CustomFactorForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        for name in ("label", "name"):
+            diary_rules_only(self.fields[name])
+
+    def clean_label(self):
+        label = self.cleaned_data["label"].strip()
+        return _refuse(limits.factor_label_problem(label), label)
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip().lower().replace("-", "_")
-        if name in FIXED_COLUMNS:
-            raise forms.ValidationError(
-                _("“%(name)s” is already a built-in column. Please choose another name."),
-                params={"name": name},
-            )
-        if (
-            not name[:1].isalpha()
-            or not all(c.isalnum() or c == "_" for c in name)
-            or not name.isascii()
-        ):
-            raise forms.ValidationError(
-                _("Use lower-case letters, digits and _ only, starting with a letter.")
-            )
-        if (
-            CustomFactor.objects.filter(user=self.user, name=name)
-            .exclude(pk=self.instance.pk)
-            .exists()
-        ):
+        _refuse(limits.factor_name_problem(name, FIXED_COLUMNS), name)
+        mine = CustomFactor.objects.filter(user=self.user).exclude(pk=self.instance.pk)
+        if mine.filter(name=name).exists():
             raise forms.ValidationError(
                 _("You already have a factor called “%(name)s”."), params={"name": name}
             )
+        if self.instance.pk is None:
+            _refuse(limits.too_many_factors(mine.count()), name)
         return name
 
 

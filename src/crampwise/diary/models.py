@@ -3,16 +3,46 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from crampwise.diary.core import limits
 from crampwise.diary.core.records import (
     EpisodeRecord,
     MedicineRecord,
     NightRecord,
     reconcile_cramps,
 )
+
+
+def _refuse(problem: str | None) -> None:
+    if problem:
+        raise ValidationError(problem)
+
+
+# Model validators from the diary's rules (diary/core/limits.py), module functions so that
+# migrations can name them.
+def validate_note(value) -> None:
+    _refuse(limits.note_problem(value))
+
+
+def validate_medicine_name(value) -> None:
+    _refuse(limits.medicine_name_problem(value))
+
+
+def validate_factor_label(value) -> None:
+    _refuse(limits.factor_label_problem(value))
+
+
+def validate_night(value) -> None:
+    # The upper end (the person's own today) depends on who and when: forms and services check it.
+    if value is not None:
+        _refuse(limits.DateWindow(limits.EARLIEST_NIGHT, value).problem(value))
+
+
+validate_date = validate_night
 
 
 class Night(models.Model):
@@ -26,7 +56,7 @@ class Night(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="nights"
     )
-    night = models.DateField()
+    night = models.DateField(validators=[validate_night])
     reported_cramps = models.PositiveSmallIntegerField(null=True, blank=True)
     episode_count = models.PositiveSmallIntegerField(default=0)
     worst_pain = models.PositiveSmallIntegerField(
@@ -44,7 +74,7 @@ class Night(models.Model):
     # Factor values by CSV column name: true/false for yes/no factors, numbers for count factors.
     factors = models.JSONField(default=dict, blank=True)
     medicines_taken = models.JSONField(default=list, blank=True)
-    note = models.TextField(blank=True, max_length=2000)
+    note = models.TextField(blank=True, max_length=limits.NOTE_MAX, validators=[validate_note])
     checked_in_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -128,10 +158,12 @@ class Medicine(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="medicines"
     )
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(
+        _("name"), max_length=limits.MEDICINE_NAME_MAX, validators=[validate_medicine_name]
+    )
     dose = models.CharField(_("dose"), max_length=120, blank=True)
-    started = models.DateField(_("started"), null=True, blank=True)
-    stopped = models.DateField(_("stopped"), null=True, blank=True)
+    started = models.DateField(_("started"), null=True, blank=True, validators=[validate_date])
+    stopped = models.DateField(_("stopped"), null=True, blank=True, validators=[validate_date])
     purpose = models.CharField(
         _("taken for"), max_length=20, choices=Purpose.choices, default=Purpose.OTHER
     )
@@ -158,7 +190,9 @@ class CustomFactor(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="custom_factors"
     )
     name = models.SlugField(_("column name"), max_length=40, allow_unicode=False)
-    label = models.CharField(_("question"), max_length=80)
+    label = models.CharField(
+        _("question"), max_length=limits.FACTOR_LABEL_MAX, validators=[validate_factor_label]
+    )
     kind = models.CharField(_("answer"), max_length=6, choices=Kind.choices, default=Kind.YES_NO)
     created_at = models.DateTimeField(auto_now_add=True)
 

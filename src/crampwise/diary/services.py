@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from crampwise.diary.core import limits
 from crampwise.diary.core.csvformat import ParsedCsv, parse_csv, write_csv
 from crampwise.diary.core.factors import BUILTIN_FACTORS
 from crampwise.diary.core.nights import night_of
@@ -30,6 +31,17 @@ def last_night(user, now: datetime | None = None) -> date:
     # 3 a.m. tonight is still going on, so it is neither asked about nor counted as not recorded.
     over_at = min(profile.wake_time, profile.day_boundary)
     return night_of(now or timezone.now(), profile.zone, over_at) - timedelta(days=1)
+
+
+def night_window(user, now: datetime | None = None) -> limits.DateWindow:
+    """The nights this person's diary can hold: from 1900 (or their birth year) to tonight."""
+    return limits.date_window(current_night(user, now), user.profile.birth_year)
+
+
+def date_window(user, now: datetime | None = None) -> limits.DateWindow:
+    """The dates a medicine may carry: from 1900 (or the birth year) to the person's today."""
+    today = (now or timezone.now()).astimezone(user.profile.zone).date()
+    return limits.date_window(today, user.profile.birth_year)
 
 
 def factor_specs(user) -> list[FactorSpec]:
@@ -173,7 +185,7 @@ def _factor_json(record: NightRecord, kinds: dict[str, str]) -> dict:
 
 def import_csv(user, text: str) -> ParsedCsv:
     """Import a nightly CSV: every night or, when anything is wrong, nothing at all."""
-    parsed = parse_csv(text, custom_factor_specs(user))
+    parsed = parse_csv(text, custom_factor_specs(user), night_window(user))
     if not parsed.ok:
         return parsed
     import_records(user, parsed.nights, parsed.custom_factors)

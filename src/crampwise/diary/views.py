@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from crampwise.core.knowledge import load_relief_guide
 from crampwise.core.timefmt import duration
 from crampwise.diary import services
+from crampwise.diary.core.limits import EARLIEST_NIGHT
 from crampwise.diary.core.nights import morning_after
 from crampwise.diary.core.records import (
     MUSCLES,
@@ -179,18 +180,22 @@ def episode_delete(request, episode_id):
     return redirect("night", night=night.isoformat())
 
 
-def _parse_night(value: str) -> date:
+def _parse_night(value: str, user=None) -> date:
+    """A night from the address; one the diary cannot hold (year 1, 9999-12-31) is not found."""
     try:
-        return date.fromisoformat(value)
+        night = date.fromisoformat(value)
     except ValueError:
         raise Http404("not a night") from None
+    if night < EARLIEST_NIGHT or (user is not None and night not in services.night_window(user)):
+        raise Http404("a night outside the diary")
+    return night
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def checkin(request, night: str | None = None):
     user = request.user
-    the_night = _parse_night(night) if night else last_night(user)
+    the_night = _parse_night(night, user) if night else last_night(user)
     if the_night > today_night(user):
         raise Http404("a night in the future")
     medicines = list(Medicine.objects.filter(user=user).values_list("name", flat=True))
@@ -351,7 +356,7 @@ def history(request):
 
 @login_required
 def night_detail(request, night: str):
-    the_night = _parse_night(night)
+    the_night = _parse_night(night, request.user)
     stored = Night.objects.filter(user=request.user, night=the_night).first()
     episodes = Episode.objects.filter(user=request.user, night=the_night)
     status = night_status(stored.reported_cramps, stored.episode_count) if stored else "missing"
@@ -388,7 +393,7 @@ def night_delete(request, night: str):
 def medicines(request):
     user = request.user
     if request.method == "POST":
-        form = MedicineForm(request.POST)
+        form = MedicineForm(request.POST, user=user)
         if form.is_valid():
             med = form.save(commit=False)
             med.user = user
@@ -413,7 +418,7 @@ def medicine_edit(request, medicine_id):
             med.delete()
             messages.success(request, _("%(name)s was removed.") % {"name": med.name})
             return redirect("medicines")
-        form = MedicineForm(request.POST, instance=med)
+        form = MedicineForm(request.POST, instance=med, user=request.user)
         if form.is_valid():
             form.save()
             messages.success(request, _("Saved."))

@@ -15,23 +15,21 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from crampwise.core.i18n import gettext as _
+from crampwise.diary.core import limits
 from crampwise.diary.core.factors import BUILTIN_FACTOR_NAMES, BUILTIN_FACTORS
 from crampwise.diary.core.records import FactorSpec, NightRecord
 
 MEASURE_COLUMNS = ("worst_pain", "minutes_awake", "sleep_quality", "soreness")
 TEXT_COLUMNS = ("medicines_taken", "note")
 FIXED_COLUMNS = ("night", "cramps", *MEASURE_COLUMNS, *BUILTIN_FACTOR_NAMES, *TEXT_COLUMNS)
-# Inclusive ranges for the whole-number columns.
-RANGES = {
-    "cramps": (0, 200),
-    "worst_pain": (0, 10),
-    "minutes_awake": (0, 720),
-    "sleep_quality": (1, 5),
-    "soreness": (0, 3),
-}
+# Inclusive ranges for the whole-number columns: the diary's own (diary/core/limits.py).
+RANGES = limits.NIGHT_NUMBERS
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0"}
-COLUMN_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+COLUMN_NAME = limits.FACTOR_NAME
+# A spreadsheet runs a cell that starts with one of these as a formula; export writes such a text
+# cell behind an apostrophe (which spreadsheets hide and import takes off again).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_ROWS = 20_000  # about 55 years; a larger file is surely not a diary
 
 
@@ -76,6 +74,23 @@ def format_factor(value: float | None, kind: str) -> str:
     return format_number(value)
 
 
+def _formula_like(text: str) -> bool:
+    return text.startswith(FORMULA_STARTS) or (text.startswith("'") and _formula_like(text[1:]))
+
+
+def guard_formula(text: str) -> str:
+    """A text cell a spreadsheet shows as text, never runs: ``=1+1`` is written ``'=1+1``.
+
+    A cell that already starts with apostrophes before such a character gets one more, so that
+    ``unguard_formula`` gives back exactly what was written.
+    """
+    return "'" + text if _formula_like(text) else text
+
+
+def unguard_formula(text: str) -> str:
+    return text[1:] if text.startswith("'") and _formula_like(text[1:]) else text
+
+
 def write_csv(nights: Iterable[NightRecord], custom_factors: Sequence[FactorSpec]) -> str:
     """The nightly CSV of these nights, oldest first. Missing nights are not written."""
     specs = [*BUILTIN_FACTORS, *custom_factors]
@@ -87,14 +102,20 @@ def write_csv(nights: Iterable[NightRecord], custom_factors: Sequence[FactorSpec
         row += ["" if getattr(n, c) is None else str(getattr(n, c)) for c in MEASURE_COLUMNS]
         by_name = {f.name: format_factor(n.factors.get(f.name), f.kind) for f in specs}
         row += [by_name[f.name] for f in BUILTIN_FACTORS]
-        row += ["; ".join(n.medicines_taken), n.note]
+        row += [guard_formula("; ".join(n.medicines_taken)), guard_formula(n.note)]
         row += [by_name[f.name] for f in custom_factors]
         writer.writerow(row)
     return out.getvalue()
 
 
-def parse_csv(text: str, known_custom: Sequence[FactorSpec] = ()) -> ParsedCsv:
-    """Read a nightly CSV. ``known_custom`` are the account's own factors (their kinds are kept)."""
+def parse_csv(
+    text: str,
+    known_custom: Sequence[FactorSpec] = (),
+    window: limits.DateWindow | None = None,
+) -> ParsedCsv:
+    """Read a nightly CSV. ``known_custom`` are the account's own factors (their kinds are kept);
+    ``window`` the nights the diary can hold (by default from 1900 to any date)."""
+    window = window or limits.DateWindow(limits.EARLIEST_NIGHT, date.max)
     result = ParsedCsv()
     problems = result.problems
     if text.startswith("\ufeff"):  # spreadsheets often save a byte-order mark
@@ -132,11 +153,13 @@ def parse_csv(text: str, known_custom: Sequence[FactorSpec] = ()) -> ParsedCsv:
                     ),
                 )
             )
-    if problems:
-        return result
-
     known = {f.name: f for f in known_custom}
     custom_names = [h for h in header if h not in FIXED_COLUMNS]
+    too_many = limits.too_many_factors(len(known), len([n for n in custom_names if n not in known]))
+    if too_many:
+        problems.append(CsvProblem(1, "", too_many))
+    if problems:
+        return result
     rows: list[tuple[int, dict[str, str]]] = []
     try:
         for row in reader:
@@ -178,7 +201,7 @@ def parse_csv(text: str, known_custom: Sequence[FactorSpec] = ()) -> ParsedCsv:
 
     nights_seen: dict[date, int] = {}
     for line, values in rows:
-        record = _parse_row(line, values, kinds, custom_names, problems)
+        record = _parse_row(line, values, kinds, window, problems)
         if record is None:
             continue
         if record.night in nights_seen:
@@ -217,7 +240,7 @@ def _parse_row(
     line: int,
     values: dict[str, str],
     kinds: dict[str, str],
-    custom_names: list[str],
+    window: limits.DateWindow,
     problems: list[CsvProblem],
 ) -> NightRecord | None:
     before = len(problems)
@@ -233,9 +256,12 @@ def _parse_row(
                 line,
                 "night",
                 _("“%(value)s” is not a date; write it as YYYY-MM-DD, for example 2026-11-25")
-                % {"value": raw_night},
+                % {"value": raw_night[:40]},
             )
         )
+    if night is not None and (outside := window.problem(night)):
+        problems.append(CsvProblem(line, "night", outside))
+        night = None
 
     numbers: dict[str, int | None] = {}
     for column in ("cramps", *MEASURE_COLUMNS):
@@ -247,10 +273,29 @@ def _parse_row(
             factors[name] = _factor_value(line, name, kind, values[name], problems)
     factors = {k: v for k, v in factors.items() if v is not None}
 
-    medicines = tuple(m.strip() for m in values.get("medicines_taken", "").split(";") if m.strip())
-    note = values.get("note", "")
-    if len(note) > 2000:
-        problems.append(CsvProblem(line, "note", _("the note is longer than 2000 characters")))
+    medicines = tuple(
+        m.strip()
+        for m in unguard_formula(values.get("medicines_taken", "")).split(";")
+        if m.strip()
+    )
+    for name in medicines:
+        problem = limits.medicine_name_problem(name)
+        if problem:
+            problems.append(CsvProblem(line, "medicines_taken", problem))
+            break
+    if len(medicines) > limits.MAX_MEDICINES_PER_NIGHT:
+        problems.append(
+            CsvProblem(
+                line,
+                "medicines_taken",
+                _("A night can list at most %(n)s medicines.")
+                % {"n": limits.MAX_MEDICINES_PER_NIGHT},
+            )
+        )
+    note = unguard_formula(values.get("note", ""))
+    problem = limits.note_problem(note)
+    if problem:
+        problems.append(CsvProblem(line, "note", problem))
     if len(problems) > before or night is None:
         return None
     return NightRecord(
@@ -270,27 +315,11 @@ def _whole_number(line: int, column: str, raw: str, problems: list[CsvProblem]) 
     raw = raw.strip()
     if raw == "":
         return None
-    low, high = RANGES[column]
-    if not re.fullmatch(r"\d+", raw):
-        problems.append(
-            CsvProblem(
-                line,
-                column,
-                _("“%(value)s” is not a whole number from %(low)s to %(high)s")
-                % {"value": raw, "low": low, "high": high},
-            )
-        )
-        return None
-    value = int(raw)
-    if not low <= value <= high:
-        problems.append(
-            CsvProblem(
-                line,
-                column,
-                _("%(value)s is outside %(low)s to %(high)s")
-                % {"value": value, "low": low, "high": high},
-            )
-        )
+    # Digits only (no sign, no 1e3), and no more of them than a bound can need.
+    value = int(raw) if re.fullmatch(r"\d{1,6}", raw) else None
+    problem = limits.whole_number_problem(column, value)
+    if problem:
+        problems.append(CsvProblem(line, column, problem))
         return None
     return value
 
@@ -307,20 +336,14 @@ def _factor_value(
             return 1.0
         if lowered in NO:
             return 0.0
-        problems.append(CsvProblem(line, name, _("“%(value)s” must be yes or no") % {"value": raw}))
+        problems.append(CsvProblem(line, name, limits.yes_no_message()))
         return None
     try:
-        value = float(raw)
+        value = float(raw) if len(raw) <= 20 else math.nan
     except ValueError:
         value = math.nan
-    if not math.isfinite(value) or value < 0 or value > 100_000:
-        problems.append(
-            CsvProblem(
-                line,
-                name,
-                _("“%(value)s” must be a number of zero or more, such as 2 or 1.5")
-                % {"value": raw},
-            )
-        )
+    problem = limits.factor_number_problem(name, value)
+    if problem:
+        problems.append(CsvProblem(line, name, problem))
         return None
     return value

@@ -28,8 +28,10 @@ class DemoNight:
     ]  # started_at (aware), ended_at, muscle, side, pain, reliefs
 
 
-def demo_medicines(start: date) -> list[MedicineRecord]:
-    return [
+def demo_medicines(start: date, end: date | None = None) -> list[MedicineRecord]:
+    """The demo's medicines; with ``end``, none started or stopped after it (a diary holds no
+    future dates, diary/core/limits.py), so a short demo has fewer of them."""
+    medicines = [
         MedicineRecord("Ramipril", "5 mg once a day", start - timedelta(days=900), None, "other"),
         MedicineRecord(
             "Atorvastatin", "20 mg at night", start + timedelta(days=120), None, "other"
@@ -41,6 +43,15 @@ def demo_medicines(start: date) -> list[MedicineRecord]:
             start + timedelta(days=260),
             "cramps_preventive",
         ),
+    ]
+    if end is None:
+        return medicines
+    return [
+        MedicineRecord(m.name, m.dose, m.started, None, m.purpose)
+        if m.stopped is not None and m.stopped > end
+        else m
+        for m in medicines
+        if m.started is None or m.started <= end
     ]
 
 

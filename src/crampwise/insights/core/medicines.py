@@ -52,10 +52,19 @@ def medicines_section(
     return out
 
 
+def _shift(day: date, days: int) -> date:
+    """``day`` moved by ``days``, held inside the calendar: a stored date in year 1 or 9999 (older
+    diaries could hold one) must not turn the person's insights, report and share link into errors."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.min if days < 0 else date.max
+
+
 def _event(table: NightTable, kind: str, when: date, name: str, today: date) -> dict[str, Any]:
-    before_first = when - timedelta(days=WINDOW_NIGHTS)
-    before_last = when - timedelta(days=1)
-    after_last = min(today, when + timedelta(days=WINDOW_NIGHTS - 1))
+    before_first = _shift(when, -WINDOW_NIGHTS)
+    before_last = _shift(when, -1)
+    after_last = min(today, _shift(when, WINDOW_NIGHTS - 1))
     before = table.cramps[table.window(before_first, before_last)]
     after = table.cramps[table.window(when, after_last)]
     result = compare(before, after)

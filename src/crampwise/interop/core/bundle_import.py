@@ -106,12 +106,24 @@ class ImportResult:
 
 def parse_bundle_json(text: str | bytes) -> dict[str, Any]:
     """A Bundle from JSON text, or a FhirImportError saying what is wrong."""
+    if isinstance(text, bytes) and text.startswith(b"\xef\xbb\xbf"):
+        text = text[3:]  # a byte-order mark some editors write; JSON does not allow it
+    elif isinstance(text, str) and text.startswith("\ufeff"):
+        text = text[1:]
     try:
         value = json.loads(text)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except UnicodeDecodeError:
+        raise FhirImportError(
+            "This file is not UTF-8 text, so it cannot be a FHIR bundle."
+        ) from None
+    except json.JSONDecodeError as exc:
         raise FhirImportError(
             f"This file is not JSON, so it cannot be a FHIR bundle ({exc})."
         ) from exc
+    except RecursionError:
+        raise FhirImportError(
+            "This file nests JSON too deeply to be a FHIR bundle; nothing was read."
+        ) from None
     return _check_bundle(value)
 
 
@@ -131,8 +143,17 @@ def _check_bundle(value: Any) -> dict[str, Any]:
     return dict(value)
 
 
-# What a wrongly typed value inside a resource raises in the readers (e.g. a number where a list is due).
-MALFORMED = (TypeError, AttributeError, KeyError, IndexError, ValueError)
+# What a wrongly typed value inside a resource raises in the readers (e.g. a number where a list is due;
+# a date past year 9999 after adding a duration; nesting deeper than Python's stack).
+MALFORMED = (
+    TypeError,
+    AttributeError,
+    KeyError,
+    IndexError,
+    ValueError,
+    OverflowError,
+    RecursionError,
+)
 
 
 def read_bundle(
