@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
+
+import crampwise
 
 pytestmark = pytest.mark.django_db
 
@@ -27,3 +32,19 @@ def test_the_manifest_uses_only_our_own_assets(client):
 def test_the_offline_page_explains_what_still_works(client):
     """The fallback page says entries are kept on the phone."""
     assert "kept on this phone" in client.get("/offline/").content.decode()
+
+
+def test_the_service_worker_keeps_every_script_the_pages_load(client):
+    """Offline, each page's own scripts are there: every script a page names is in the worker's
+    list, and every file in that list exists (a missing one would stop the worker installing)."""
+    static = Path(crampwise.__file__).parent / "static"
+    worker = client.get("/sw.js").content.decode()
+    kept = set(re.findall(r'"/static/([\w.-]+)"', worker))
+    assert kept and all((static / name).exists() for name in kept)
+    templates = Path(crampwise.__file__).parent
+    named = {
+        m
+        for path in templates.rglob("*.html")
+        for m in re.findall(r"{% static '([\w.-]+\.js)' %}", path.read_text(encoding="utf-8"))
+    }
+    assert named - {"sw.js"} <= kept, named - kept

@@ -1,8 +1,10 @@
 /* crampwise service worker: pages and assets keep working offline; queued entries are sent by the page. */
 "use strict";
-const VERSION = "crampwise-v1";
+const VERSION = "crampwise-v2";
+// The cramp page's scripts too: offline at 3 a.m., the relief guide still fills "Where?" in place.
 const CORE = ["/static/crampwise.css", "/static/guidance.css", "/static/crampwise.js", "/static/offline.js",
-              "/static/icon.svg", "/offline/"];
+              "/static/episode.js", "/static/zone.js", "/static/copy.js", "/static/icon.svg",
+              "/static/icon-192.png", "/offline/"];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(VERSION).then((cache) => cache.addAll(CORE)).then(() => self.skipWaiting()));

@@ -123,8 +123,8 @@ def _compiler() -> typst.Compiler:
         import typst
     except ImportError as exc:  # pragma: no cover - typst is a dependency
         raise PdfUnavailable("the typst package is not installed") from exc
-    # One compiler keeps the parsed template and the loaded fonts between reports: the first
-    # report costs ~70 ms, later ones a few ms.
+    # One compiler keeps the parsed template and the loaded fonts between reports, so only the
+    # first report pays for loading them (benchmarks/report_speed.py).
     return typst.Compiler(str(TEMPLATE))
 
 
