@@ -35,3 +35,30 @@ def test_a_nights_page_names_factors_in_words(owner_client, owner):
     services.save_night(owner, night, reported_cramps=0, factors={"fluid_glasses": 6})
     html = owner_client.get(reverse("night", args=[night.isoformat()])).content.decode()
     assert "Glasses of fluid:</dt> <dd>6" in html and "fluid_glasses" not in html
+
+
+def test_the_home_page_offers_a_logged_night_for_confirmation(owner_client, owner):
+    """A night a week ago with cramps logged but no morning answer is offered on the home page;
+    once answered, it is not."""
+    night = services.last_night(owner) - timedelta(days=7)
+    services.log_episode(
+        owner, started_at=datetime.combine(night + timedelta(days=1), time(3), owner.profile.zone)
+    )
+    edit = reverse("night_edit", args=[night.isoformat()])
+    html = owner_client.get(reverse("home")).content.decode()
+    assert "Confirm the night of" in html and edit in html
+    services.save_night(owner, night, reported_cramps=1)
+    html = owner_client.get(reverse("home")).content.decode()
+    assert edit not in html
+
+
+def test_the_home_page_does_not_offer_last_night_twice(owner_client, owner):
+    """Last night is what the morning card asks about; it is not listed again below it."""
+    night = services.last_night(owner)
+    owner.date_joined -= timedelta(days=30)  # a person who has been here a while
+    owner.save()
+    services.log_episode(
+        owner, started_at=datetime.combine(night + timedelta(days=1), time(3), owner.profile.zone)
+    )
+    html = owner_client.get(reverse("home")).content.decode()
+    assert "Morning check-in" in html and "Confirm the night of" not in html

@@ -95,6 +95,13 @@ def home(request):
             "tonight_episodes": tonight_episodes,
             "new_episode_id": uuid.uuid4(),
             "trial_tonight": tonight_for(user),
+            # When the morning card asks about last night, it is not listed again below it.
+            "unconfirmed": nights_to_confirm(
+                user,
+                checkin_night - timedelta(days=CONFIRM_WINDOW_DAYS),
+                checkin_night,
+                leave_out=None if checked_in else checkin_night,
+            ),
         },
     )
 
@@ -228,19 +235,9 @@ def checkin(request, night: str | None = None):
             min_cramps=len(episodes),
         )
         trial_form = adherence_form(user, the_night)
-    waiting = [
-        n
-        for n in unconfirmed_nights(
-            Night.objects.filter(
-                user=user,
-                night__gte=the_night - timedelta(days=CONFIRM_WINDOW_DAYS),
-                night__lt=today_night(user),
-                reported_cramps__isnull=True,
-                episode_count__gt=0,
-            ).values_list("night", "reported_cramps", "episode_count")
-        )
-        if n != the_night
-    ]
+    waiting = nights_to_confirm(
+        user, the_night - timedelta(days=CONFIRM_WINDOW_DAYS), last_night(user), leave_out=the_night
+    )
     return render(
         request,
         "diary/checkin.html",
@@ -255,6 +252,19 @@ def checkin(request, night: str | None = None):
             "unconfirmed": waiting,
         },
     )
+
+
+def nights_to_confirm(user, since: date, until: date, *, leave_out: date | None) -> list[date]:
+    """Nights from ``since`` to ``until`` with cramps logged but no morning answer, oldest first:
+    offered for confirmation, as they count towards no rate until then (decision 0002)."""
+    rows = Night.objects.filter(
+        user=user,
+        night__gte=since,
+        night__lte=until,
+        reported_cramps__isnull=True,
+        episode_count__gt=0,
+    ).values_list("night", "reported_cramps", "episode_count")
+    return [n for n in unconfirmed_nights(rows) if n != leave_out]
 
 
 def checkin_initial(user, the_night, stored, episodes, medicine_names) -> dict:
