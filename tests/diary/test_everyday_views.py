@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -62,3 +63,16 @@ def test_the_home_page_does_not_offer_last_night_twice(owner_client, owner):
     )
     html = owner_client.get(reverse("home")).content.decode()
     assert "Morning check-in" in html and "Confirm the night of" not in html
+
+
+def test_the_months_summary_speaks_in_singular_and_plural(owner_client, owner):
+    """One cramp is "1 cramp", one free night "1 night": never "1 cramps"."""
+    first = services.last_night(owner).replace(day=1) - timedelta(days=40)
+    first = first.replace(day=1)
+    services.save_night(owner, first, reported_cramps=1)
+    services.save_night(owner, first + timedelta(days=1), reported_cramps=0)
+    html = owner_client.get(
+        reverse("history") + f"?year={first.year}&month={first.month}"
+    ).content.decode()
+    assert "2 of " in html and "1 cramp in all," in html and "1 night free of cramps." in html
+    assert not re.search(r"\b1 (cramps|nights)\b", html)
