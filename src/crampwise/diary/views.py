@@ -327,8 +327,8 @@ def history(request):
                 state, level = "outside", 0
             elif day > today:
                 state, level = "future", 0
-            elif day > over:
-                # The night in progress is not over: never "not recorded", never a count yet.
+            elif day > over and status == "missing":
+                # The night in progress is not over: never "not recorded" before it ends.
                 state, level = "tonight", 0
             else:
                 state, level = day_state(count, status)
