@@ -39,6 +39,16 @@ def make_user(
 
 
 @pytest.fixture
+def empty_cache():
+    """Rate limits count in Django's cache: each test that counts starts, and leaves, it empty."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
 def owner(django_user_model):
     return make_user(django_user_model, "alice")
 

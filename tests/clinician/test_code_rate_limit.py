@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from crampwise.clinician import ratelimit, services
 from crampwise.clinician.models import Grant
 from tests.conftest import make_user
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 
 def try_code(client, code, ip="203.0.113.5"):
