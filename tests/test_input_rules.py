@@ -157,16 +157,20 @@ PATHS = {"web": via_web, "api": via_api, "web_csv": via_web_csv}
 CLI_PATHS = {"cli_csv": via_cli_csv, "cli_fhir": via_cli_fhir}
 
 
-@pytest.mark.parametrize("path", [*PATHS, *CLI_PATHS])
-@pytest.mark.parametrize(
-    ("case", "night", "fields", "message"), NIGHT_TABLE, ids=[r[0] for r in NIGHT_TABLE]
-)
+# A FHIR bundle built from records cannot carry a string count: that one pair is not a case.
+PATH_CASES = [
+    pytest.param(path, *row, id=f"{row[0]}-{path}")
+    for row in NIGHT_TABLE
+    for path in (*PATHS, *CLI_PATHS)
+    if not (path == "cli_fhir" and row[0] == "wrong type")
+]
+
+
+@pytest.mark.parametrize(("path", "case", "night", "fields", "message"), PATH_CASES)
 def test_every_way_in_refuses_the_same_bad_night_in_the_same_words(
     client, tmp_path, person, path, case, night, fields, message
 ):
     """The same bad value: refused with the rule's sentence on every path, and no row written."""
-    if path == "cli_fhir" and case == "wrong type":
-        pytest.skip("a FHIR bundle built from records cannot carry a string count")
     before = rows(person)
     if path == "cli_fhir" and case == "negative":
         # Left to do: the FHIR reader's own range check skips such an entry (named in the output)
