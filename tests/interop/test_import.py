@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from crampwise.diary.core import limits
 from crampwise.diary.core.records import EpisodeRecord, NightRecord
 from crampwise.interop import FhirImportError, build_bundle, read_bundle
 from tests.interop.fhir_samples import GENERATED_AT, rich_diary
@@ -183,7 +184,6 @@ def test_a_transaction_bundle_reads_like_the_collection(bundle):
         (other_apps_cramp("2025-11-20T03:00:00Z", status="entered-in-error"), "entered-in-error"),
         (other_apps_cramp("2025-11-20T03:00:00"), "has no time zone"),
         (other_apps_cramp("2025-11-20"), "is not a date and time"),
-        (other_apps_pain("2025-11-20T03:00:00Z", 14), "pain: 14 is outside 0-10"),
         (
             other_apps_pain("2025-11-20T03:00:00Z", 3, bodySite={"text": "Lower back"}),
             "somewhere other than the legs",
@@ -203,40 +203,33 @@ def test_entries_crampwise_cannot_take_are_skipped_with_a_reason(resource, reaso
     assert result.nights == [] and result.episodes == [] and result.medicines == []
 
 
-def test_a_night_with_a_bad_value_is_skipped_whole_and_the_rest_imported(bundle):
-    """A negative count skips that night only; the identifier tells which night it was."""
+def test_a_value_the_diary_cannot_hold_is_read_as_written_for_the_limits_to_refuse(bundle):
+    """The reader does not judge a diary answer's bounds: the import checks every record against the
+    diary's one set of limits and refuses the whole file in their words (tests/test_input_rules.py)."""
     broken = copy.deepcopy(bundle)
     broken["entry"][2]["resource"]["valueQuantity"]["value"] = -1
     result = read_bundle(broken)
-    assert [s.reason for s in result.skipped] == ["cramp count: -1 is outside >= 0"]
-    assert result.skipped[0].identifier == "urn:crampwise:night:alice%40example.org:2025-11-20"
-    assert [n.night for n in result.nights] == [
-        date(2025, 11, 21),
-        date(2025, 11, 23),
-        date(2025, 11, 24),
-    ]
+    assert result.skipped == []
+    assert {n.night: n.cramps for n in result.nights}[date(2025, 11, 20)] == -1
+    problems = limits.import_problems(
+        window=limits.date_window(date(2026, 1, 1)),
+        medicine_window=limits.date_window(date(2026, 1, 1)),
+        kinds={f.name: f.kind for f in result.factor_specs},
+        nights=result.nights,
+    )
+    assert problems == ["2025-11-20, cramps: Write a whole number from 0 to 200."]
 
 
 @pytest.mark.parametrize(
-    ("component", "reason"),
+    ("component", "field", "value"),
     [
         (
             {
                 "code": {"coding": [{"system": LOINC, "code": "72514-3"}]},
                 "valueQuantity": {"value": 11},
             },
-            "worst pain: 11",
-        ),
-        (
-            {
-                "code": {"coding": [{"system": LOINC, "code": "72514-3"}]},
-                "valueQuantity": {"value": 4.5},
-            },
-            "not a whole number",
-        ),
-        (
-            {"code": {"coding": [{"system": LOINC, "code": "72514-3"}]}, "valueString": "bad"},
-            "no numeric value",
+            "worst_pain",
+            11,
         ),
         (
             {
@@ -250,7 +243,38 @@ def test_a_night_with_a_bad_value_is_skipped_whole_and_the_rest_imported(bundle)
                 },
                 "valueQuantity": {"value": 6},
             },
-            "sleep quality: 6 is outside 1-5",
+            "sleep_quality",
+            6,
+        ),
+    ],
+)
+def test_out_of_range_answers_reach_the_limits_unchanged(bundle, component, field, value):
+    broken = copy.deepcopy(bundle)
+    broken["entry"][2]["resource"]["component"] = [component]
+    result = read_bundle(broken)
+    night = next(n for n in result.nights if n.night == date(2025, 11, 20))
+    assert result.skipped == [] and getattr(night, field) == value
+
+
+def test_another_apps_pain_score_out_of_range_reaches_the_limits_unchanged():
+    result = read_bundle(bundle_of(other_apps_pain("2025-11-20T03:00:00Z", 14)))
+    # Another app's pain score is the night's worst pain.
+    assert result.skipped == [] and [n.worst_pain for n in result.nights] == [14]
+
+
+@pytest.mark.parametrize(
+    ("component", "reason"),
+    [
+        (
+            {
+                "code": {"coding": [{"system": LOINC, "code": "72514-3"}]},
+                "valueQuantity": {"value": 4.5},
+            },
+            "not a whole number",
+        ),
+        (
+            {"code": {"coding": [{"system": LOINC, "code": "72514-3"}]}, "valueString": "bad"},
+            "no numeric value",
         ),
         (
             {
@@ -283,7 +307,7 @@ def test_a_night_with_a_bad_value_is_skipped_whole_and_the_rest_imported(bundle)
     ],
 )
 def test_bad_component_values_skip_the_night_with_a_reason(bundle, component, reason):
-    """Out of range, fractional, wrongly typed or in an unknown unit: the night is not guessed at."""
+    """Fractional, wrongly typed or in an unknown unit: the night is not guessed at."""
     broken = copy.deepcopy(bundle)
     broken["entry"][2]["resource"]["component"] = [component]
     result = read_bundle(broken)

@@ -261,7 +261,7 @@ def night_record_problems(
         if value is None:
             continue
         if kinds.get(name) == "yes_no":
-            problem = None if value in (0, 1) else _("Answer yes or no.")
+            problem = None if value in (0, 1) else yes_no_message()
         else:
             problem = factor_number_problem(name, value)
         if problem:

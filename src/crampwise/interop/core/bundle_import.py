@@ -313,7 +313,7 @@ class _Reader:
         """Another app's pain score: the night's worst pain is the highest score of that night."""
         if not _about_the_legs(resource.get("bodySite")):
             raise BadValue("a pain score for somewhere other than the legs")
-        pain = whole(component_number(resource, "pain", None), "pain", 0, 10)
+        pain = whole(component_number(resource, "pain", None), "pain")
         effective = resource.get("effectiveDateTime")
         if effective is None and isinstance(resource.get("effectivePeriod"), Mapping):
             effective = resource["effectivePeriod"].get("start")

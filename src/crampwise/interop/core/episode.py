@@ -158,7 +158,7 @@ def read_episode_observation(resource: Mapping[str, Any], tz: ZoneInfo) -> Episo
             continue
         code = comp.get("code")
         if has_code(code, LOINC, PAIN_SCORE[1]):
-            pain = whole(component_number(comp, "pain", None), "pain", 0, 10)
+            pain = whole(component_number(comp, "pain", None), "pain")
             continue
         local = local_code_of(code)
         if local == CRAMP_DURATION:

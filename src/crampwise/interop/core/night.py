@@ -154,7 +154,7 @@ def read_night_observation(resource: Mapping[str, Any]) -> tuple[NightRecord, li
     night_date = parse_date(_effective_date(resource), "night date")
     cramps = None
     if "valueQuantity" in resource or "valueInteger" in resource:
-        cramps = whole(component_number(resource, "cramp count", None), "cramp count", 0)
+        cramps = whole(component_number(resource, "cramp count", None), "cramp count")
     worst_pain = minutes_awake = sleep_quality = soreness = None
     factors: dict[str, float | None] = {}
     implied: list[FactorSpec] = []
@@ -164,18 +164,16 @@ def read_night_observation(resource: Mapping[str, Any]) -> tuple[NightRecord, li
             continue
         code = comp.get("code")
         if has_code(code, LOINC, PAIN_SCORE[1]):
-            worst_pain = whole(component_number(comp, "worst pain", None), "worst pain", 0, 10)
+            worst_pain = whole(component_number(comp, "worst pain", None), "worst pain")
             continue
         local = local_code_of(code)
         if local == MINUTES_AWAKE:
             value = component_number(comp, "minutes awake", MINUTE_UNITS)
-            minutes_awake = whole(round(value, 6), "minutes awake", 0)
+            minutes_awake = whole(round(value, 6), "minutes awake")
         elif local == SLEEP_QUALITY:
-            sleep_quality = whole(
-                component_number(comp, "sleep quality", None), "sleep quality", 1, 5
-            )
+            sleep_quality = whole(component_number(comp, "sleep quality", None), "sleep quality")
         elif local == SORENESS:
-            soreness = whole(component_number(comp, "soreness", None), "soreness", 0, 3)
+            soreness = whole(component_number(comp, "soreness", None), "soreness")
         elif local == MEDICINE_TAKEN:
             if not isinstance(comp.get("valueString"), str):
                 raise BadValue("medicine taken: no name")
