@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -22,7 +23,7 @@ from crampwise.cli import main
 from crampwise.diary import services
 from crampwise.diary.core import limits
 from crampwise.diary.core.records import FactorSpec, MedicineRecord, NightRecord
-from crampwise.diary.models import CustomFactor, Medicine, Night
+from crampwise.diary.models import CustomFactor, Episode, Medicine, Night
 from crampwise.interop import PatientData, build_bundle
 
 pytestmark = pytest.mark.django_db
@@ -290,3 +291,35 @@ def test_too_many_medicines_are_refused(client, person):
     )
     assert api.status_code == 422 and message in json.dumps(api.json(), ensure_ascii=False)
     assert Medicine.objects.filter(user=person).count() == 200
+
+
+@pytest.mark.parametrize("started", [date(1, 1, 1), date(9999, 12, 31)])
+def test_a_stored_date_at_the_ends_of_the_calendar_breaks_no_page(client, person, started):
+    """A medicine written before these rules (straight to the database) leaves insights, the report
+    and its PDF working: date arithmetic is held inside the calendar."""
+    services.save_night(person, services.last_night(person), reported_cramps=2)
+    Medicine.objects.create(user=person, name="Old pills", started=started)
+    client.force_login(person)
+    for name in ("insights", "report", "report_pdf"):
+        assert client.get(reverse(name)).status_code == 200, name
+
+
+def test_a_cramp_before_the_persons_birth_year_is_refused_in_the_diarys_words(client, person):
+    """Episodes follow the same window as nights: from the birth year when it is known."""
+    person.profile.birth_year = 1950
+    person.profile.save()
+    secret = create_token(person, "rules", "read-write")[1]
+
+    def post(started: str):
+        return client.post(
+            "/api/v1/episodes",
+            json.dumps({"id": str(uuid.uuid4()), "started_at": started}),
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {secret}"},
+        )
+
+    refused = post("1940-06-01T03:00:00Z")
+    assert refused.status_code == 422
+    assert "Write a date from 1950 onwards, the year you were born." in refused.content.decode()
+    assert not Episode.objects.filter(user=person).exists()
+    assert post("1960-06-01T03:00:00Z").status_code == 201

@@ -21,6 +21,7 @@ from crampwise.api.fields import Instant
 from crampwise.api.nights import NightRange, check_range
 from crampwise.api.paging import PageMeta, PageParams, page
 from crampwise.diary import services
+from crampwise.diary.core.nights import night_of
 from crampwise.diary.core.records import MUSCLES, RELIEFS, SIDES
 from crampwise.diary.models import Episode
 
@@ -108,12 +109,15 @@ def episode_out(episode: Episode) -> dict:
     }
 
 
-def check_times(started_at: datetime, ended_at: datetime | None, fresh_start: bool) -> None:
+def check_times(user, started_at: datetime, ended_at: datetime | None, fresh_start: bool) -> None:
     # Bounds first: outside them a time zone conversion could overflow datetime's range.
     latest = timezone.now() + CLOCK_SLACK
     problems: list[tuple[str | None, str]] = []
     if fresh_start and (started_at.year < 1900 or started_at > latest):
         problems.append(("started_at", _("The start must be between 1900 and now.")))
+    elif fresh_start and (outside := _outside_the_diary(user, started_at)):
+        # The night it belongs to follows the diary's one rule (from the birth year, if known).
+        problems.append(("started_at", outside))
     elif ended_at is not None:
         if ended_at.year < 1900 or ended_at > latest:
             problems.append(("ended_at", _("The end cannot be in the future.")))
@@ -125,6 +129,12 @@ def check_times(started_at: datetime, ended_at: datetime | None, fresh_start: bo
             )
     if problems:
         raise ApiProblem(422, problems)
+
+
+def _outside_the_diary(user, started_at: datetime) -> str | None:
+    profile = user.profile
+    night = night_of(started_at, profile.zone, profile.day_boundary)
+    return services.night_window(user).problem(night)
 
 
 def apply_details(episode: Episode, details: dict) -> None:
@@ -153,7 +163,7 @@ def own_episode(request, episode_id: uuid.UUID) -> Episode:
 )
 def log_episode(request, payload: EpisodeIn):
     """201 with the new episode; 200 with the stored one when this id was logged before."""
-    check_times(payload.started_at, payload.ended_at, fresh_start=True)
+    check_times(request.user, payload.started_at, payload.ended_at, fresh_start=True)
     with transaction.atomic():
         try:
             episode, created = services.log_episode(
@@ -207,7 +217,7 @@ def get_episode(request, episode_id: uuid.UUID):
 def change_episode(request, episode_id: uuid.UUID, payload: EpisodeChange):
     episode = own_episode(request, episode_id)
     details = payload.model_dump(exclude_unset=True)
-    check_times(episode.started_at, details.get("ended_at"), fresh_start=False)
+    check_times(request.user, episode.started_at, details.get("ended_at"), fresh_start=False)
     apply_details(episode, details)
     episode.save()
     return episode_out(episode)
