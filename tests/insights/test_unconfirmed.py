@@ -119,9 +119,13 @@ def test_skipping_mornings_at_random_does_not_bias_the_rate():
 
 
 def test_without_skipped_mornings_both_rules_agree():
-    """No morning skipped: nothing is unconfirmed, so the old and new rules give the same rate."""
+    """No morning skipped: nothing is unconfirmed, and the rate is every recorded night's mean."""
     d = simulate_diary(3, nights=120, factors=())
     assert skip_mornings(d, 0.0, 1).nights == d.nights
+    summary = summarize(d.nights, [], [], [], d.today)["summary"]
+    counts = [n.cramps for n in d.nights if n.cramps is not None]
+    assert summary["nights_not_confirmed"] == 0 and summary["nights_recorded"] == len(counts)
+    assert summary["cramps_per_week"] == pytest.approx(7 * sum(counts) / len(counts), abs=0.01)
 
 
 def test_a_medicine_change_is_judged_on_confirmed_nights_only():

@@ -37,10 +37,11 @@ class Baseline:
 
 
 def diary_baseline(user, before: date) -> Baseline:
-    """Cramps a week over the recorded nights of the eight weeks before ``before``."""
+    """Cramps a week over the confirmed nights of the eight weeks before ``before``."""
     first = before - timedelta(weeks=BASELINE_WEEKS)
     last = before - timedelta(days=1)
-    counts = [r.cramps for r in load_nights(user, start=first, end=last) if r.cramps is not None]
+    nights = load_nights(user, start=first, end=last)
+    counts = [r.cramps for r in nights if r.cramps is not None and r.counts_towards_rates]
     return Baseline(first, last, len(counts), sum(counts))
 
 
