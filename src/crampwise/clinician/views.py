@@ -85,7 +85,7 @@ def _paper(request) -> str:
 def _range_problem(patient, *days: date | None) -> str | None:
     """Why a report's period cannot be used: a date outside what the diary can hold."""
     window = diary_services.night_window(patient)
-    return next((window.problem(d) for d in days if d is not None and window.problem(d)), None)
+    return next((p for d in days if d is not None and (p := window.problem(d))), None)
 
 
 def _serve(request, viewer: Viewer, what: str, start: date | None, end: date | None, context: dict):

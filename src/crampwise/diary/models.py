@@ -42,9 +42,6 @@ def validate_night(value) -> None:
         _refuse(limits.DateWindow(limits.EARLIEST_NIGHT, value).problem(value))
 
 
-validate_date = validate_night
-
-
 class Night(models.Model):
     """What the person said about one night (named by the date of its evening).
 
@@ -162,8 +159,8 @@ class Medicine(models.Model):
         _("name"), max_length=limits.MEDICINE_NAME_MAX, validators=[validate_medicine_name]
     )
     dose = models.CharField(_("dose"), max_length=120, blank=True)
-    started = models.DateField(_("started"), null=True, blank=True, validators=[validate_date])
-    stopped = models.DateField(_("stopped"), null=True, blank=True, validators=[validate_date])
+    started = models.DateField(_("started"), null=True, blank=True, validators=[validate_night])
+    stopped = models.DateField(_("stopped"), null=True, blank=True, validators=[validate_night])
     purpose = models.CharField(
         _("taken for"), max_length=20, choices=Purpose.choices, default=Purpose.OTHER
     )

@@ -202,9 +202,8 @@ def _parse_night(value: str, user=None) -> date:
 @require_http_methods(["GET", "POST"])
 def checkin(request, night: str | None = None):
     user = request.user
+    # _parse_night refuses a night after the current one, as the diary's date window does.
     the_night = _parse_night(night, user) if night else last_night(user)
-    if the_night > today_night(user):
-        raise Http404("a night in the future")
     medicines = list(Medicine.objects.filter(user=user).values_list("name", flat=True))
     custom = list(CustomFactor.objects.filter(user=user).values_list("name", "kind", "label"))
     if request.method == "POST":
@@ -359,7 +358,7 @@ def history(request):
             "unconfirmed": waiting,
             "days_in_month": min(last, over).day if first <= over else 0,
             "weekdays": [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")],
-            "levels": [(n, n) for n in range(1, CRAMP_LEVELS + 1)],
+            "levels": range(1, CRAMP_LEVELS + 1),
         },
     )
 

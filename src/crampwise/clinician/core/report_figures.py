@@ -24,9 +24,9 @@ import numpy as np
 
 from crampwise.diary.core.records import MUSCLES, SIDES, EpisodeRecord, NightRecord
 from crampwise.insights.core.rates import rate as insights_rate
+from crampwise.insights.core.trend import week_start  # Monday, as on the Insights page
 
 WEEK = 7.0
-Z95 = 1.959963984540054
 LONG_CRAMP_SECONDS = 10 * 60  # a cramp over 10 minutes that does not ease is a red flag
 
 
@@ -156,10 +156,6 @@ def busiest_hours(episodes: Sequence[EpisodeRecord], width: int = 3) -> dict[str
         "share": round(share, 3),
         "episodes": len(episodes),
     }
-
-
-def week_start(night: date) -> date:
-    return night - timedelta(days=night.weekday())  # Monday, as on the Insights page
 
 
 def weekly(nights: Sequence[NightRecord], start: date, end: date) -> list[dict[str, Any]]:

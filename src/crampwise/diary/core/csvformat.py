@@ -23,7 +23,6 @@ MEASURE_COLUMNS = ("worst_pain", "minutes_awake", "sleep_quality", "soreness")
 TEXT_COLUMNS = ("medicines_taken", "note")
 FIXED_COLUMNS = ("night", "cramps", *MEASURE_COLUMNS, *BUILTIN_FACTOR_NAMES, *TEXT_COLUMNS)
 # Inclusive ranges for the whole-number columns: the diary's own (diary/core/limits.py).
-RANGES = limits.NIGHT_NUMBERS
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0"}
 COLUMN_NAME = limits.FACTOR_NAME

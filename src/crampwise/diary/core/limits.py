@@ -136,10 +136,6 @@ def yes_no_message() -> str:
     return _("Answer yes or no.")
 
 
-def yes_no_problem(value: Any) -> str | None:
-    return None if isinstance(value, bool) else yes_no_message()
-
-
 def format_bound(value: float) -> str:
     return f"{int(value):,}" if float(value).is_integer() else str(value)
 
