@@ -8,10 +8,10 @@ import pytest
 from django.test import Client
 
 from crampwise.diary.core.records import NightRecord
-from crampwise.diary.services import import_records
+from crampwise.diary.services import import_records, last_night
 from crampwise.trials.models import Adherence, Trial
 from crampwise.trials.services.lifecycle import create_trial
-from crampwise.trials.services.tonight import last_night_over, plan_night, tonight_for
+from crampwise.trials.services.tonight import plan_night, tonight_for
 from tests.conftest import make_user
 from tests.trials.test_web_results import finished_trial, simulate_diary
 
@@ -129,7 +129,7 @@ def test_the_answer_of_a_finished_trial_and_its_report(
 
 def test_stopping_a_trial_in_night_mode(live_server, page, check_a11y, person):
     """The stop form works with large targets, and the night theme passes axe too."""
-    start = last_night_over(person) - timedelta(weeks=5)
+    start = last_night(person) - timedelta(weeks=5)
     trial = create_trial(
         person, remedy_id="magnesium", kind="supplement", start=start, pairs=4,
         period_nights=14, washout_nights=7, blinded=True, seed=3,

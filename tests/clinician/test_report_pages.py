@@ -136,12 +136,11 @@ def test_a_finished_personal_trial_appears_with_its_answer(owner_client, owner):
     import numpy as np
 
     from crampwise.diary.core.records import NightRecord
-    from crampwise.diary.services import import_records
+    from crampwise.diary.services import import_records, last_night
     from crampwise.trials.core.design import Arm, build_schedule
     from crampwise.trials.services.lifecycle import create_trial
-    from crampwise.trials.services.tonight import last_night_over
 
-    start = last_night_over(owner) - timedelta(days=6 * 7 * 2 - 1)
+    start = last_night(owner) - timedelta(days=6 * 7 * 2 - 1)
     trial = create_trial(
         owner,
         remedy_id="stretching",
@@ -176,12 +175,11 @@ def test_a_finished_personal_trial_appears_with_its_answer(owner_client, owner):
 def test_a_finished_trial_with_too_few_cramps_shows_no_percentage(owner_client, owner):
     """Four cramps over a whole trial: the report says there were not enough to tell, no numbers."""
     from crampwise.diary.core.records import NightRecord
-    from crampwise.diary.services import import_records
+    from crampwise.diary.services import import_records, last_night
     from crampwise.trials.core.design import build_schedule
     from crampwise.trials.services.lifecycle import create_trial
-    from crampwise.trials.services.tonight import last_night_over
 
-    start = last_night_over(owner) - timedelta(days=4 * 7 * 2 - 1)
+    start = last_night(owner) - timedelta(days=4 * 7 * 2 - 1)
     trial = create_trial(owner, remedy_id="stretching", kind="stretching", start=start, pairs=4,
                          period_nights=7, washout_nights=0, seed=20250303)  # fmt: skip
     import_records(owner, [

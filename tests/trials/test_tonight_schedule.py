@@ -8,9 +8,10 @@ import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
+from crampwise.diary.services import last_night
 from crampwise.trials.core.design import Arm, build_schedule
 from crampwise.trials.services.lifecycle import create_trial
-from crampwise.trials.services.tonight import last_night_over, tonight_for
+from crampwise.trials.services.tonight import tonight_for
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ def _fast_passwords(settings):
 
 def make_trial(user):
     return create_trial(
-        user, remedy_id="stretching", kind="stretching", start=last_night_over(user) - timedelta(weeks=2),
+        user, remedy_id="stretching", kind="stretching", start=last_night(user) - timedelta(weeks=2),
         pairs=3, period_nights=5, washout_nights=1, run_in_nights=4, seed=11,
     )  # fmt: skip
 

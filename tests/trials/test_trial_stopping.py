@@ -7,11 +7,13 @@ from datetime import timedelta
 import numpy as np
 import pytest
 
+from crampwise.trials.core.analysis import analyze
 from crampwise.trials.core.design import TrialDesign, block_end
 from crampwise.trials.core.simulate import Scenario, simulate_trials
 from crampwise.trials.core.stopping import (
     Decision,
     StoppingRule,
+    enough_evidence,
     interim_look,
     look_nights,
     look_probabilities,
@@ -106,3 +108,38 @@ def test_the_fast_look_probabilities_agree_with_the_full_analysis():
         for b in range(1, 5)
     ]
     assert np.mean(same) >= 0.95
+
+
+def test_a_look_below_the_minimum_evidence_never_stops():
+    """A few cramps, all without the remedy: the posterior leans, yet a look says nothing yet."""
+    design = TrialDesign(start=START, seed=1, pairs=4, period_nights=7, washout_nights=0)
+    treated = [p % 2 == 1 for p in range(4) for _ in range(7)]
+    counts = [0 if t else int(n % 3 == 0) for n, t in enumerate(treated)]
+    assert sum(counts) < 10
+    look = interim_look(design, nights_from_counts(counts, treated), blocks_complete=2)
+    assert not look.analysis.enough_data and look.decision is Decision.CONTINUE
+    # One more cramp on every night without the remedy: enough evidence, and then it stops.
+    more = [c + (0 if t else 1) for c, t in zip(counts, treated, strict=True)]
+    look = interim_look(design, nights_from_counts(more, treated), blocks_complete=2)
+    assert look.analysis.enough_data and look.decision is Decision.EFFICACY
+
+
+def test_the_simulations_apply_the_same_minimum_as_the_app():
+    """The batch check of the minimum evidence agrees with the analysis's, trial by trial."""
+    scenario = Scenario(cramps_per_week=2, rate_ratio=0.8, pairs=4, missing=0.2)
+    simulated = simulate_trials(scenario, 40, np.random.default_rng(3))
+    for periods in (2, 4, 6, 8):
+        batch = enough_evidence(simulated, periods)
+        for i in range(simulated.n_trials):
+            nights = [n for n in simulated.trial_nights(i) if n.period < periods]
+            treated = {
+                n.period for n in nights if n.cramps is not None and not n.washout and n.treated
+            }
+            control = {
+                n.period for n in nights if n.cramps is not None and not n.washout and not n.treated
+            }
+            if not treated or not control:
+                assert not batch[i]
+                continue
+            assert bool(batch[i]) == analyze(nights).enough_data, (periods, i)
+    assert batch.any() and not batch.all()

@@ -12,6 +12,7 @@ if not settings.configured:  # `pytest tests/trials -p no:django` runs the pure 
 
 from django.urls import reverse
 
+from crampwise.diary.services import last_night
 from crampwise.trials.core.design import Arm, build_schedule
 from crampwise.trials.forms import AdherenceForm
 from crampwise.trials.models import Adherence
@@ -19,7 +20,6 @@ from crampwise.trials.services.evaluation import evaluate
 from crampwise.trials.services.lifecycle import create_trial, stop_trial
 from crampwise.trials.services.tonight import (
     adherence_form,
-    last_night_over,
     plan_night,
     save_adherence,
     tonight_for,
@@ -34,7 +34,7 @@ def _fast_passwords(settings):
 
 
 def stretching(user, *, start=None, run_in: int = 0, **kwargs):
-    start = start or last_night_over(user) - timedelta(weeks=3)
+    start = start or last_night(user) - timedelta(weeks=3)
     return create_trial(
         user, remedy_id=kwargs.pop("remedy_id", "stretching"), kind=kwargs.pop("kind", "stretching"),
         start=start, pairs=8, period_nights=7, washout_nights=1, run_in_nights=run_in, seed=7, **kwargs,
@@ -152,7 +152,7 @@ def test_an_answer_is_only_ever_stored_on_the_persons_own_trial(owner, other_pat
 def test_nights_after_a_stop_have_no_plan_and_no_question(owner):
     """Stopping ends the plan from the coming night on; earlier answers stay."""
     trial = stretching(owner)
-    last = last_night_over(owner)
+    last = last_night(owner)
     save_adherence(owner, last, True)
     stop_trial(trial, reason="too_hard")
     assert tonight_for(owner) is None
@@ -164,7 +164,7 @@ def test_nights_after_a_stop_have_no_plan_and_no_question(owner):
 def test_the_trial_page_asks_about_the_latest_night_and_saves_the_answer(owner_client, owner):
     """The trial page has the same question for the night that just ended."""
     trial = stretching(owner)
-    last = last_night_over(owner)
+    last = last_night(owner)
     url = reverse("trial_detail", args=[trial.pk])
     html = owner_client.get(url).content.decode()
     assert "Did you follow it?" in html and 'name="night"' in html
@@ -180,7 +180,7 @@ def test_the_trial_page_asks_about_the_latest_night_and_saves_the_answer(owner_c
 def test_the_trial_page_refuses_an_answer_for_another_night(owner_client, owner):
     """Only the latest night can be answered there; older ones go through the check-in."""
     trial = stretching(owner)
-    older = last_night_over(owner) - timedelta(days=3)
+    older = last_night(owner) - timedelta(days=3)
     owner_client.post(
         reverse("trial_adherence", args=[trial.pk]), {"night": older.isoformat(), "followed": "yes"}
     )

@@ -15,14 +15,14 @@ if not settings.configured:  # `pytest tests/trials -p no:django` runs the pure 
 from django.urls import reverse
 
 from crampwise.diary.core.records import NightRecord
-from crampwise.diary.services import import_records, save_night
+from crampwise.diary.services import import_records, last_night, save_night
 from crampwise.trials.core.design import Arm, build_schedule
 from crampwise.trials.core.stopping import Decision
 from crampwise.trials.models import Trial
 from crampwise.trials.services.chart import chart_svg
 from crampwise.trials.services.evaluation import evaluate
 from crampwise.trials.services.lifecycle import create_trial, stop_trial
-from crampwise.trials.services.tonight import last_night_over, plan_night, tonight_for
+from crampwise.trials.services.tonight import plan_night, tonight_for
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ def _fast_passwords(settings):
 
 def finished_trial(user, *, pairs: int = 8, **kwargs) -> Trial:
     """A stretching trial whose last night ended last night."""
-    start = last_night_over(user) - timedelta(days=2 * pairs * 7 - 1)
+    start = last_night(user) - timedelta(days=2 * pairs * 7 - 1)
     return create_trial(
         user, remedy_id="stretching", kind="stretching", start=start, pairs=pairs,
         period_nights=7, washout_nights=1, seed=SEED, **kwargs,
@@ -120,7 +120,7 @@ def test_a_look_says_when_the_answer_is_already_clear(owner_client, owner):
 
 def test_looks_before_the_second_pair_are_not_made(owner_client, owner):
     """After one pair the page only says when the first look comes."""
-    start = last_night_over(owner) - timedelta(days=13)
+    start = last_night(owner) - timedelta(days=13)
     trial = create_trial(
         owner, remedy_id="stretching", kind="stretching", start=start, pairs=8,
         period_nights=7, washout_nights=1, seed=SEED,
@@ -194,7 +194,7 @@ def test_the_report_has_the_cent_items(owner_client, owner):
 
 def test_stopping_keeps_the_nights_so_far_and_ends_the_plan(owner_client, owner):
     """A stopped trial answers on its nights so far; later nights have no plan; harms are reported."""
-    start = last_night_over(owner) - timedelta(weeks=6)
+    start = last_night(owner) - timedelta(weeks=6)
     trial = create_trial(
         owner, remedy_id="stretching", kind="stretching", start=start, pairs=8,
         period_nights=7, washout_nights=1, seed=SEED,
@@ -207,7 +207,7 @@ def test_stopping_keeps_the_nights_so_far_and_ends_the_plan(owner_client, owner)
     assert response.status_code == 302
     trial.refresh_from_db()
     assert trial.status == Trial.Status.STOPPED and trial.stopped_at is not None
-    assert trial.end == last_night_over(owner)
+    assert trial.end == last_night(owner)
     assert tonight_for(owner) is None
     evaluation = evaluate(trial)
     assert evaluation.analysis is not None
@@ -252,7 +252,7 @@ def test_going_on_after_a_clear_look_does_not_make_the_report_say_it_stopped(own
 
 def test_stopping_because_the_answer_is_clear_reports_the_look(owner, owner_client):
     """Stopped for a clear answer after a look that said so: the report says it stopped early."""
-    start = last_night_over(owner) - timedelta(days=8 * 7 - 1)
+    start = last_night(owner) - timedelta(days=8 * 7 - 1)
     trial = create_trial(
         owner, remedy_id="stretching", kind="stretching", start=start, pairs=8,
         period_nights=7, washout_nights=1, seed=SEED,
@@ -266,7 +266,7 @@ def test_stopping_because_the_answer_is_clear_reports_the_look(owner, owner_clie
 
 def test_a_blinded_running_trial_hides_the_arms(owner_client, owner):
     """Pack numbers instead of arms, and no per-period chart, until the trial is over."""
-    start = last_night_over(owner) - timedelta(weeks=8)
+    start = last_night(owner) - timedelta(weeks=8)
     trial = create_trial(
         owner, remedy_id="magnesium", kind="supplement", start=start, pairs=4,
         period_nights=14, washout_nights=7, blinded=True, seed=SEED,
@@ -295,7 +295,7 @@ def test_a_check_in_saved_after_the_trial_changes_the_answer(owner):
 
 def test_the_run_in_sets_the_baseline(owner):
     """With a run-in, the run-in nights centre the prior and are not in the comparison."""
-    start = last_night_over(owner) - timedelta(days=7 + 4 * 7 - 1)
+    start = last_night(owner) - timedelta(days=7 + 4 * 7 - 1)
     trial = create_trial(
         owner, remedy_id="stretching", kind="stretching", start=start, pairs=2,
         period_nights=7, washout_nights=1, run_in_nights=7, seed=SEED,
@@ -310,7 +310,7 @@ def test_the_run_in_sets_the_baseline(owner):
 
 def test_a_running_trial_with_a_clear_look_invites_a_stop(owner_client, owner):
     """The latest look of a running trial says the answer is clear and the person may stop."""
-    start = last_night_over(owner) - timedelta(days=8 * 7 - 1)
+    start = last_night(owner) - timedelta(days=8 * 7 - 1)
     trial = create_trial(
         owner, remedy_id="stretching", kind="stretching", start=start, pairs=8,
         period_nights=7, washout_nights=1, seed=SEED,

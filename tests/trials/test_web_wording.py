@@ -17,12 +17,13 @@ from django.urls import reverse
 
 from crampwise.core.knowledge import load_knowledge
 from crampwise.core.knowledge.texts import iter_patient_texts
+from crampwise.diary.services import last_night
 from crampwise.trials.core.design import build_schedule
 from crampwise.trials.core.rules import own_label_problem
 from crampwise.trials.services.evaluation import evaluate
 from crampwise.trials.services.lifecycle import create_trial
 from crampwise.trials.services.presentation import look_sentence, pain_sentences
-from crampwise.trials.services.tonight import last_night_over, plan_night, plan_words
+from crampwise.trials.services.tonight import plan_night, plan_words
 from crampwise.trials.services.wizard import baseline_sentence, diary_baseline, length_sentences
 from tests.trials.test_web_results import finished_trial, simulate_diary
 
@@ -134,7 +135,7 @@ def test_the_pages_read_plainly(syllables_without_downloads, owner_client, owner
 
 def test_a_running_trials_page_reads_plainly(syllables_without_downloads, owner_client, owner):
     """Tonight's card, the morning question, the next look and the stop form's text."""
-    start = last_night_over(owner) - timedelta(weeks=3)
+    start = last_night(owner) - timedelta(weeks=3)
     trial = create_trial(
         owner, remedy_id="magnesium", kind="supplement", start=start, pairs=4,
         period_nights=14, washout_nights=7, blinded=True, seed=11,

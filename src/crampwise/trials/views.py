@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crampwise.core.knowledge import get_remedy
+from crampwise.diary import services as diary_services
 from crampwise.trials.core.design import Arm, assignment_for, period_plans
 from crampwise.trials.core.rules import can_be_blinded
 from crampwise.trials.core.stopping import DEFAULT_RULE
@@ -151,7 +152,7 @@ def default_length(form, per_week: float | None) -> dict:
 
 
 def _latest_night(trial: Trial):
-    return min(nights.last_night_over(trial.owner), trial.end)
+    return min(diary_services.last_night(trial.owner), trial.end)
 
 
 def _adherence_form(trial: Trial, data=None):

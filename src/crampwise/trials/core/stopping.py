@@ -21,6 +21,7 @@ import numpy as np
 from crampwise.trials.core.analysis import DEFAULT_THRESHOLD, TrialAnalysis, analyze
 from crampwise.trials.core.batch_laplace import analyze_batch
 from crampwise.trials.core.design import TrialDesign, block_end
+from crampwise.trials.core.evidence import MIN_CRAMPS, MIN_PERIODS_PER_ARM
 from crampwise.trials.core.observations import TrialNight
 from crampwise.trials.core.simulate import Scenario, SimulatedTrials, simulate_trials
 
@@ -81,12 +82,18 @@ def interim_look(
     so_far = [n for n in nights if n.period < periods]
     result = analyze(so_far, threshold=threshold, baseline_per_night=baseline_per_night)
     p_worthwhile = result.prob_ratio_below(rule.futility_ratio)
+    # Below the minimum evidence a look says nothing, so it can stop nothing either.
+    decision = (
+        rule.decide(blocks_complete, result.rate_ratio.p_reduction, p_worthwhile)
+        if result.enough_data
+        else Decision.CONTINUE
+    )
     return Look(
         blocks_complete=blocks_complete,
         night=block_end(design, blocks_complete - 1),
         p_reduction=result.rate_ratio.p_reduction,
         p_worthwhile=p_worthwhile,
-        decision=rule.decide(blocks_complete, result.rate_ratio.p_reduction, p_worthwhile),
+        decision=decision,
         analysis=result,
     )
 
@@ -118,10 +125,28 @@ class OperatingCharacteristics:
         }
 
 
+def enough_evidence(trials: SimulatedTrials, periods: int) -> np.ndarray:
+    """Per simulated trial, whether its first ``periods`` periods meet the minimum evidence."""
+    used = (trials.counts >= 0) & ~trials.washout[None, :] & (trials.period[None, :] < periods)
+    cramps = np.where(used, trials.counts, 0).sum(axis=1)
+    arms: list[np.ndarray] = []
+    for treated in (False, True):
+        on_arm = used & (trials.treated == treated)
+        periods_seen = np.zeros(trials.n_trials, dtype=int)
+        for p in range(periods):
+            periods_seen += (on_arm & (trials.period[None, :] == p)).any(axis=1)
+        arms.append(periods_seen)
+    enough: np.ndarray = (cramps >= MIN_CRAMPS) & (np.minimum(*arms) >= MIN_PERIODS_PER_ARM)
+    return enough
+
+
 def look_probabilities(
     trials: SimulatedTrials, scenario: Scenario, rule: StoppingRule, method: str = "fast"
 ) -> tuple[np.ndarray, np.ndarray]:
-    """P(ratio < 1) and P(ratio < futility ratio) at every block end: arrays (trials, pairs)."""
+    """P(ratio < 1) and P(ratio < futility ratio) at every block end: arrays (trials, pairs).
+
+    A look below the minimum evidence stays NaN, which no rule stops on, as in the app.
+    """
     p_red = np.full((trials.n_trials, scenario.pairs), np.nan)
     p_worth = np.full((trials.n_trials, scenario.pairs), np.nan)
     log_ratio = math.log(rule.futility_ratio)
@@ -138,6 +163,9 @@ def look_probabilities(
                 p_worth[i, block - 1] = result.prob_ratio_below(rule.futility_ratio)
         else:
             raise ValueError(f"unknown method {method!r}")
+        short = ~enough_evidence(trials, 2 * block)
+        p_red[short, block - 1] = np.nan
+        p_worth[short, block - 1] = np.nan
     return p_red, p_worth
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from crampwise.diary.core.records import NightRecord
 from crampwise.diary.models import Medicine
-from crampwise.diary.services import load_nights
+from crampwise.diary.services import last_night, load_nights
 from crampwise.trials.core.analysis import (
     NotEnoughNights,
     TrialAnalysis,
@@ -28,7 +28,7 @@ from crampwise.trials.core.rules import power_kind
 from crampwise.trials.core.stopping import DEFAULT_RULE, Decision, Look, interim_look
 from crampwise.trials.models import Trial
 from crampwise.trials.services.catalogue import BASELINE_WEEKS, remedy_name, remedy_words
-from crampwise.trials.services.tonight import adherence_map, last_night_over, refresh_status
+from crampwise.trials.services.tonight import adherence_map, refresh_status
 from crampwise.trials.services.wizard import length_sentences
 
 # ---- the answer --------------------------------------------------------------------------
@@ -70,7 +70,7 @@ class Evaluation:
 def evaluate(trial: Trial) -> Evaluation:
     """Join the schedule with the diary and analyse the nights that have ended."""
     design = trial.design()
-    over = min(last_night_over(trial.owner), trial.end)
+    over = min(last_night(trial.owner), trial.end)
     records = load_nights(
         trial.owner, start=trial.start - timedelta(weeks=BASELINE_WEEKS), end=over
     )

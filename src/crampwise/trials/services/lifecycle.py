@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crampwise.diary.services import last_night
 from crampwise.trials.core.design import TrialDesign, new_seed
 from crampwise.trials.core.rules import can_be_blinded, own_label_problem
 from crampwise.trials.models import Trial
@@ -17,7 +18,7 @@ from crampwise.trials.services.catalogue import (
     TrialError,
     offered_remedy,
 )
-from crampwise.trials.services.tonight import last_night_over, refresh_status
+from crampwise.trials.services.tonight import refresh_status
 
 # ---- creating and stopping ---------------------------------------------------------------
 
@@ -99,7 +100,7 @@ def stop_trial(trial: Trial, *, reason: str, note: str = "", now: datetime | Non
     trial.stopped_at = now
     trial.stop_reason = reason
     trial.stop_note = note.strip()
-    trial.last_trial_night = min(last_night_over(trial.owner, now), trial.design().end)
+    trial.last_trial_night = min(last_night(trial.owner, now), trial.design().end)
     trial.save(
         update_fields=["status", "stopped_at", "stop_reason", "stop_note", "last_trial_night"]
     )

@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from crampwise.diary.core.nights import night_of
+from crampwise.diary.services import last_night
 from crampwise.trials.core.design import Arm, ScheduledNight, assignment_for
 from crampwise.trials.forms import AdherenceForm
 from crampwise.trials.models import Adherence, Trial
@@ -32,14 +33,6 @@ def plan_night(user, now: datetime | None = None) -> date:
     return night_of(now or timezone.now(), profile.zone, boundary)
 
 
-def last_night_over(user, now: datetime | None = None) -> date:
-    """The latest night that has ended (its morning has come), in the person's own time."""
-    profile = user.profile
-    now = now or timezone.now()
-    boundary = min(profile.wake_time, profile.day_boundary)
-    return night_of(now, profile.zone, boundary) - timedelta(days=1)
-
-
 def trial_for_night(user, night: date) -> Trial | None:
     """The person's trial that this night belongs to (at most one: only one trial runs at a time)."""
     # A trial's last night depends on its stop and its design, so the end is checked in Python;
@@ -53,7 +46,7 @@ def trial_for_night(user, night: date) -> Trial | None:
 
 def refresh_status(trial: Trial, now: datetime | None = None) -> Trial:
     """Mark a running trial finished once its last planned night is over."""
-    if trial.is_active and last_night_over(trial.owner, now) >= trial.design().end:
+    if trial.is_active and last_night(trial.owner, now) >= trial.design().end:
         trial.status = Trial.Status.FINISHED
         trial.save(update_fields=["status"])
     return trial
