@@ -67,18 +67,33 @@ class Evaluation:
         ]  # fmt: skip
 
 
-def evaluate(trial: Trial) -> Evaluation:
-    """Join the schedule with the diary and analyse the nights that have ended."""
-    design = trial.design()
+@dataclass(frozen=True)
+class _Answer:
+    over: date
+    nights: list[TrialNight]
+    run_in: list[NightRecord]
+    baseline: float | None
+    analysis: TrialAnalysis | None
+
+
+def _answer(trial: Trial) -> _Answer:
+    """The trial's nights joined with the diary, and the analysis of those that have ended."""
     over = min(last_night(trial.owner), trial.end)
     records = load_nights(
         trial.owner, start=trial.start - timedelta(weeks=BASELINE_WEEKS), end=over
     )
-    nights, run_in = nights_from_diary(build_schedule(design), records, until=over)
+    nights, run_in = nights_from_diary(build_schedule(trial.design()), records, until=over)
     # The prior's centre: the run-in when there is one, else the diary weeks before the trial.
     before = [r for r in records if r.night < trial.start]
     baseline = baseline_from_run_in(run_in if trial.run_in_nights else before)
-    analysis = _analyze(nights, trial.threshold, baseline)
+    return _Answer(over, nights, run_in, baseline, _analyze(nights, trial.threshold, baseline))
+
+
+def evaluate(trial: Trial) -> Evaluation:
+    """Join the schedule with the diary and analyse the nights that have ended."""
+    design = trial.design()
+    answer = _answer(trial)
+    over, nights, baseline, analysis = answer.over, answer.nights, answer.baseline, answer.analysis
     looks = []
     for block in range(DEFAULT_RULE.first_look_block, blocks_complete(design, over) + 1):
         try:
@@ -91,7 +106,7 @@ def evaluate(trial: Trial) -> Evaluation:
             looks.append(look)
     adherence = adherence_map(trial)
     evaluation = Evaluation(
-        trial, design, over, nights, run_in, baseline, analysis, looks, adherence
+        trial, design, over, nights, answer.run_in, baseline, analysis, looks, adherence
     )
     evaluation.report_looks = report_looks(trial, looks)
     evaluation.report = trial_report(
@@ -158,14 +173,15 @@ def finished_results(user) -> list[dict[str, Any]]:
         trial = refresh_status(trial)
         if trial.is_active:
             continue  # a running trial has no answer yet
-        evaluation = evaluate(trial)
-        if evaluation.analysis is None:
+        # Only the final answer: no looks, adherence or CENT report are needed for the list.
+        answer = _answer(trial)
+        if answer.analysis is None:
             continue
-        analysis = evaluation.analysis
+        analysis = answer.analysis
         result: dict[str, Any] = {
             "remedy": remedy_name(trial),
             "started": trial.start,
-            "ended": evaluation.over,
+            "ended": answer.over,
             "enough_data": analysis.enough_data,
             "cramps": analysis.evidence.cramps,
         }
