@@ -8,6 +8,7 @@ gets the same 404 as for an id that does not exist.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from crampwise.core.knowledge import get_remedy
+from crampwise.core.knowledge import get_remedy, trial_evidence
 from crampwise.diary import services as diary_services
 from crampwise.trials.core.design import Arm, assignment_for, period_plans
 from crampwise.trials.core.rules import can_be_blinded
@@ -60,6 +61,23 @@ def trial_new(request):
         "quinine": quinine,
         "active": lifecycle.active_trial(request.user),
     })  # fmt: skip
+
+
+def _evidence_against(remedy_id: str) -> dict[str, Any] | None:
+    """The evidence base's word before a trial of a remedy research found does not help
+    (magnesium), with the citations of its sources; None for every other remedy."""
+    try:
+        evidence = trial_evidence(remedy_id)
+    except KeyError:
+        return None  # a remedy of one's own
+    if evidence.warning is None:
+        return None
+    cited = evidence.warning.sources
+    return {
+        "text": evidence.warning.text,
+        "grade": evidence.grade,
+        "citations": [s.citation for s in evidence.sources if s.key in cited],
+    }
 
 
 @login_required
@@ -121,7 +139,7 @@ def trial_new_design(request, remedy_id: str):
         chosen = wizard.chosen_length_sentence(per_week, hoped, period, washout, int(pairs))
     return render(request, "trials/new_design.html", {
         "remedy": remedy,
-        "against": catalogue.evidence_against(remedy),
+        "against": _evidence_against(remedy_id),
         "noun": noun,
         "remedy_id": remedy_id,
         "own": remedy_id == OWN_REMEDY,

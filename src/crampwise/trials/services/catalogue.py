@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from crampwise.core.knowledge import get_remedy, load_sources, trialable_remedies
+from crampwise.core.knowledge import get_remedy, trialable_remedies
 from crampwise.core.knowledge.records import Remedy
 from crampwise.trials.models import OWN_REMEDY, Trial
 
@@ -160,32 +160,3 @@ def remedy_name(trial: Trial) -> str:
         return _(get_remedy(trial.remedy_id).name)
     except KeyError:
         return trial.remedy_label or trial.remedy_id
-
-
-# Verdicts of the evidence base that say research found no benefit: the wizard says so up front.
-NO_BENEFIT_VERDICTS = ("probably_no_benefit", "likely_not_effective")
-
-
-@dataclass(frozen=True)
-class EvidenceAgainst:
-    """What the wizard shows before a trial of a remedy that research found does not help."""
-
-    statement: str  # the evidence base's first statement, in its own words (translated)
-    grade: str  # how sure the research is (the evidence base's grade id)
-    citations: tuple[str, ...]  # the sources' full citations, in the order the statement cites them
-
-
-def evidence_against(remedy: Remedy | None) -> EvidenceAgainst | None:
-    """The evidence of no benefit for ``remedy``, with its sources; None when there is none.
-
-    Magnesium is the case in point: high-certainty evidence that it does not cut idiopathic night
-    cramps in older adults (Garrison 2020, Cochrane; Roguin Maor 2017). A person can still test it.
-    """
-    if remedy is None or remedy.evidence.verdict not in NO_BENEFIT_VERDICTS:
-        return None
-    if not remedy.evidence.statements:
-        return None
-    first = remedy.evidence.statements[0]
-    sources = load_sources()
-    citations = tuple(sources[key].citation for key in first.sources if key in sources)
-    return EvidenceAgainst(_(first.text), remedy.evidence.grade, citations)
