@@ -41,6 +41,8 @@ def test_a_taken_name_is_a_conflict_and_a_csv_column_name_is_refused(api):
     assert again.status_code == 409 and fields(again) == {"name"}
     builtin = api.post("/factors", {"name": "note", "label": "Note?"})
     assert builtin.status_code == 422 and fields(builtin) == {"name"}
+    # The same sentence as the web form's (one rule for every input).
+    assert "“note” is already a built-in column." in builtin.json()["detail"][0]["message"]
 
 
 @pytest.mark.parametrize(

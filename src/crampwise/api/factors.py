@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -10,7 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import BeforeValidator, ConfigDict
 
 from crampwise.api.errors import problem, responses
-from crampwise.api.fields import invalid, text_rules
+from crampwise.api.fields import checked
 from crampwise.api.paging import PageMeta, PageParams, page
 from crampwise.diary import services
 from crampwise.diary.core import limits
@@ -23,22 +23,15 @@ router = Router(tags=["factors"])
 Kind = Literal["yes_no", "count"]
 
 
-def _label(value: Any) -> Any:
-    problem = limits.factor_label_problem(value)
-    if problem:
-        raise invalid(problem)
-    return value
-
-
-def _name(value: Any) -> Any:
-    problem = limits.factor_name_problem(value)
-    if problem:
-        raise invalid(problem)
-    return value
-
-
-Label = Annotated[str, *text_rules(limits.FACTOR_LABEL_MAX, min_length=1), BeforeValidator(_label)]
-Name = Annotated[str, BeforeValidator(_name)]
+# The diary's own rules, in the same words as the web form (built-in columns included).
+Label = Annotated[
+    str,
+    BeforeValidator(lambda v: checked(limits.factor_label_problem(v), v)),
+    Field(min_length=1, max_length=limits.FACTOR_LABEL_MAX),
+]
+Name = Annotated[
+    str, BeforeValidator(lambda v: checked(limits.factor_name_problem(v, FIXED_COLUMNS), v))
+]
 
 
 class FactorOut(Schema):
@@ -56,7 +49,7 @@ class FactorIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     name: Name = Field(
-        pattern=r"^[a-z][a-z0-9_]{0,39}$",
+        pattern=limits.FACTOR_NAME.pattern,
         description="Lower-case letters, digits and _, starting with a letter; at most 40.",
     )
     label: Label = Field(description="The question to ask each morning, such as “Late dinner?”.")
@@ -85,13 +78,6 @@ def list_factors(request, paging: Query[PageParams]):
     summary="Add a factor of your own",
 )
 def create_factor(request, payload: FactorIn):
-    if payload.name in FIXED_COLUMNS:
-        raise problem(
-            422,
-            _("“%(name)s” is already a column of the CSV file. Please choose another name.")
-            % {"name": payload.name},
-            "name",
-        )
     taken = problem(
         409, _("You already have a factor called “%(name)s”.") % {"name": payload.name}, "name"
     )

@@ -44,14 +44,15 @@ def _iso_instant(value: Any) -> Any:
     )
 
 
-def _checked(problem: str | None, value: Any) -> Any:
+def checked(problem: str | None, value: Any) -> Any:
+    """``value`` when the diary's rule found no ``problem``; else a validation error saying it."""
     if problem:
         raise invalid(problem)
     return value
 
 
 def _clean_name(value: Any) -> Any:
-    return _checked(limits.medicine_name_problem(value), value)
+    return checked(limits.medicine_name_problem(value), value)
 
 
 def whole_number_rules(field: str) -> tuple[Any, ...]:
@@ -59,9 +60,7 @@ def whole_number_rules(field: str) -> tuple[Any, ...]:
     ``Annotated[int | None, *whole_number_rules("cramps")]``."""
 
     def check(value: Any) -> Any:
-        return (
-            value if value is None else _checked(limits.whole_number_problem(field, value), value)
-        )
+        return value if value is None else checked(limits.whole_number_problem(field, value), value)
 
     return (BeforeValidator(check),)
 
@@ -80,7 +79,7 @@ def text_rules(max_length: int, *, multiline: bool = False, **kwargs: Any) -> tu
     ``Annotated[str, *text_rules(120)]`` so that the type stays static."""
 
     def check(value: Any) -> Any:
-        return _checked(limits.text_problem(value, max_length, multiline=multiline), value)
+        return checked(limits.text_problem(value, max_length, multiline=multiline), value)
 
     return BeforeValidator(check), Field(max_length=max_length, **kwargs)
 
