@@ -52,15 +52,6 @@ VERDICT_WORDS = {
     "harms_outweigh_benefit": gettext_lazy("The harms are greater than any benefit"),
     "not_tested": gettext_lazy("Not tested in trials"),
 }
-# Names of the stretches on the muscle switch. They differ from the episode form's muscle
-# choices ("Calf") on purpose: the same page holds both, and each control needs its own name.
-STRETCH_LABELS = {
-    "calf": gettext_lazy("Calf stretch"),
-    "foot": gettext_lazy("Foot stretch"),
-    "thigh": gettext_lazy("Front of thigh stretch"),
-    "hamstring": gettext_lazy("Back of thigh stretch"),
-    "toes": gettext_lazy("Toe stretch"),
-}
 SOURCE_STATUS_WORDS = {
     "verified": gettext_lazy("Read by our research team"),
     "secondary": gettext_lazy("Known through a summary"),
@@ -178,23 +169,6 @@ def chosen_muscle(requested: str | None, logged: str | None) -> str:
         if muscle in known:
             return muscle
     return DEFAULT_MUSCLE
-
-
-@register.inclusion_tag("guidance/relief_guide.html", takes_context=True)
-def relief_guide(context: template.Context, episode) -> dict:
-    """The relief guide for a cramp going on now (``?muscle=foot`` switches muscle without JS)."""
-    request = context.get("request")
-    requested = request.GET.get("muscle") if request is not None else None
-    guide = load_relief_guide()
-    muscle = chosen_muscle(requested, getattr(episode, "muscle", None))
-    return {
-        "stretch": guide.for_muscle(muscle),
-        "muscles": [
-            (m.muscle, STRETCH_LABELS.get(m.muscle) or _(m.title), m.muscle == muscle)
-            for m in guide.muscles
-        ],
-        "techniques": guide.techniques,
-    }
 
 
 @register.inclusion_tag("guidance/evidence_stamp.html")
