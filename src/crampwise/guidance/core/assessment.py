@@ -215,14 +215,15 @@ def assess(data: dict[str, Any]) -> dict[str, Any]:
     medicines = match_medicines(answers.medications)
 
     flags = [_red_flag(kb, flag_id) for flag_id in red_flag_ids(answers, medicines)]
-    if meets_criteria(answers):
+    criteria_met = meets_criteria(answers)
+    if criteria_met:
         flags.append(_criteria_flag())
     flags += _risk_flags(kb, answers)
     flags += _medicine_flags(kb, medicines)
     flags = sort_flags(flags)
 
     urgent = any(flag["severity"] in URGENT_SEVERITIES for flag in flags)
-    plan = None if urgent else build_plan(kb, answers, flags, criteria_met=meets_criteria(answers))
+    plan = None if urgent else build_plan(kb, answers, flags, criteria_met=criteria_met)
     cited = [key for flag in flags for key in flag["sources"]]
     if plan is not None:
         cited += plan_sources(plan)
