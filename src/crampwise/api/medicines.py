@@ -14,7 +14,7 @@ from crampwise.api.fields import IsoDate, MedicineName, text_rules
 from crampwise.api.paging import PageMeta, PageParams, page
 from crampwise.diary import services
 from crampwise.diary.core import limits
-from crampwise.diary.core.records import MEDICINE_PURPOSES
+from crampwise.diary.core.records import MEDICINE_PURPOSES, MedicineRecord
 from crampwise.diary.models import Medicine
 
 router = Router(tags=["medicines"])
@@ -72,15 +72,11 @@ def medicine_out(m: Medicine) -> dict:
 
 
 def check_dates(request, payload: MedicineIn) -> None:
-    window = services.date_window(request.user)
-    problems: list[tuple[str | None, str]] = []
-    for name, value in (("started", payload.started), ("stopped", payload.stopped)):
-        if value is not None and (outside := window.problem(value)):
-            problems.append((name, outside))
-    if not problems and (order := limits.stop_before_start(payload.started, payload.stopped)):
-        problems.append(("stopped", order))
+    """The diary's rule for a medicine's dates (its name and dose the schema has checked)."""
+    record = MedicineRecord(payload.name, payload.dose, payload.started, payload.stopped)
+    problems = limits.medicine_record_problems(record, services.date_window(request.user))
     if problems:
-        raise ApiProblem(422, problems)
+        raise ApiProblem(422, [(field, message) for field, message in problems])
 
 
 def own_medicine(request, medicine_id: uuid.UUID) -> Medicine:

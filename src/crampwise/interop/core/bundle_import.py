@@ -106,10 +106,8 @@ class ImportResult:
 
 def parse_bundle_json(text: str | bytes) -> dict[str, Any]:
     """A Bundle from JSON text, or a FhirImportError saying what is wrong."""
-    if isinstance(text, bytes) and text.startswith(b"\xef\xbb\xbf"):
-        text = text[3:]  # a byte-order mark some editors write; JSON does not allow it
-    elif isinstance(text, str) and text.startswith("\ufeff"):
-        text = text[1:]
+    if isinstance(text, str) and text.startswith("\ufeff"):
+        text = text[1:]  # a byte-order mark some editors write (json.loads skips it in bytes)
     try:
         value = json.loads(text)
     except UnicodeDecodeError:

@@ -150,19 +150,15 @@ def quantity_value(q: Any, what: str, units: Mapping[str, float] | None = None) 
     return value * units[code]
 
 
-def whole(value: float, what: str, low: int | None = None, high: int | None = None) -> int:
-    """A whole number, in [low, high] when given; 3.0 is fine, 3.5 is not.
+def whole(value: float, what: str) -> int:
+    """A whole number: 3.0 is fine, 3.5 is not.
 
-    A diary answer's bounds are not checked here: the import checks every record against the
-    diary's one set of limits (diary/core/limits.py) and refuses the file in their words.
+    Its bounds are not checked here: the import checks every record against the diary's one set
+    of limits (diary/core/limits.py) and refuses the file in their words.
     """
     if not float(value).is_integer():
         raise BadValue(f"{what}: {value!r} is not a whole number")
-    n = int(value)
-    if (low is not None and n < low) or (high is not None and n > high):
-        span = f"{low}-{high}" if low is not None and high is not None else f"{low} or more"
-        raise BadValue(f"{what}: {n} is outside {span}")
-    return n
+    return int(value)
 
 
 def component_number(

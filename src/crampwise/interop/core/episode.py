@@ -163,14 +163,14 @@ def read_episode_observation(resource: Mapping[str, Any], tz: ZoneInfo) -> Episo
         local = local_code_of(code)
         if local == CRAMP_DURATION:
             minutes = component_number(comp, "duration", MINUTE_UNITS)
-            duration = whole(round(minutes * 60), "duration in seconds", 0)
+            duration = whole(round(minutes * 60), "duration in seconds")
         elif local is not None and local.startswith(RELIEF_PREFIX):
             relief = local.removeprefix(RELIEF_PREFIX)
             if relief in RELIEFS and comp.get("valueBoolean") is True and relief not in reliefs:
                 reliefs.append(relief)
     if duration is None and end is not None:
         seconds = (parse_instant(end, "cramp end") - started).total_seconds()
-        duration = whole(round(seconds), "duration in seconds", 0)
+        duration = whole(round(seconds), "duration in seconds")
 
     muscle, side = read_body_site(resource.get("bodySite"))
     return EpisodeRecord(
