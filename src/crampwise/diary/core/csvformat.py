@@ -277,24 +277,11 @@ def _parse_row(
         for m in unguard_formula(values.get("medicines_taken", "")).split(";")
         if m.strip()
     )
-    for name in medicines:
-        problem = limits.medicine_name_problem(name)
-        if problem:
-            problems.append(CsvProblem(line, "medicines_taken", problem))
-            break
-    if len(medicines) > limits.MAX_MEDICINES_PER_NIGHT:
-        problems.append(
-            CsvProblem(
-                line,
-                "medicines_taken",
-                _("A night can list at most %(n)s medicines.")
-                % {"n": limits.MAX_MEDICINES_PER_NIGHT},
-            )
-        )
     note = unguard_formula(values.get("note", ""))
-    problem = limits.note_problem(note)
-    if problem:
-        problems.append(CsvProblem(line, "note", problem))
+    problems += [
+        CsvProblem(line, field, message)
+        for field, message in limits.night_text_problems(medicines, note)
+    ]
     if len(problems) > before or night is None:
         return None
     return NightRecord(

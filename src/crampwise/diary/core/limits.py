@@ -262,19 +262,25 @@ def night_record_problems(
             problem = factor_number_problem(name, value)
         if problem:
             out.append((name, problem))
-    if len(record.medicines_taken) > MAX_MEDICINES_PER_NIGHT:
+    return out + night_text_problems(record.medicines_taken, record.note)
+
+
+def night_text_problems(medicines_taken: Sequence[str], note: str) -> list[tuple[str, str]]:
+    """A night's medicines taken (names, how many) and note, as (field, message)."""
+    out: list[tuple[str, str]] = []
+    if len(medicines_taken) > MAX_MEDICINES_PER_NIGHT:
         out.append(
             (
                 "medicines_taken",
                 _("A night can list at most %(n)s medicines.") % {"n": MAX_MEDICINES_PER_NIGHT},
             )
         )
-    for name in record.medicines_taken:
+    for name in medicines_taken:
         problem = medicine_name_problem(name)
         if problem:
             out.append(("medicines_taken", problem))
             break
-    problem = note_problem(record.note)
+    problem = note_problem(note)
     if problem:
         out.append(("note", problem))
     return out
