@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import timedelta
+from datetime import date, timedelta
 
 import click
 
@@ -37,8 +37,11 @@ class ImportRefused(ValueError):
         self.problems = problems
 
 
-def check_import(user, result) -> None:
-    """Refuse the whole import when any record breaks the diary's one set of rules."""
+def check_import(user, result) -> set[tuple[str, date | None]]:
+    """Refuse the whole import when any record breaks the diary's one set of rules.
+
+    Returns the person's medicines as (name, started), which the import reads anyway.
+    """
     from crampwise.diary import services
     from crampwise.diary.core import limits
     from crampwise.diary.core.factors import BUILTIN_FACTOR_NAMES
@@ -66,6 +69,7 @@ def check_import(user, result) -> None:
     )
     if problems:
         raise ImportRefused(problems)
+    return have
 
 
 def store_import(user, result) -> dict:
@@ -79,9 +83,10 @@ def store_import(user, result) -> dict:
     from crampwise.diary.core.factors import BUILTIN_FACTOR_NAMES
     from crampwise.diary.models import Episode, Medicine
 
-    check_import(user, result)
     custom = [f for f in result.factor_specs if f.name not in BUILTIN_FACTOR_NAMES]
     with transaction.atomic():
+        # Checked inside the transaction, so the counts it checks are the ones written against.
+        have = check_import(user, result)
         services.import_records(user, result.nights, custom)
         known = set(Episode.objects.filter(user=user).values_list("started_at", flat=True))
         new_episodes = [
@@ -105,7 +110,6 @@ def store_import(user, result) -> dict:
         Episode.objects.bulk_create(new_episodes)
         for night in {e.night for e in new_episodes}:
             services.sync_episode_count(user, night)
-        have = set(Medicine.objects.filter(user=user).values_list("name", "started"))
         new_medicines = [
             Medicine(
                 user=user,
