@@ -71,12 +71,9 @@ def home(request):
     user = request.user
     night = today_night(user)
     checkin_night = last_night(user)
-    open_episode = (
-        Episode.objects.filter(user=user, ended_at__isnull=True, night=night)
-        .order_by("-started_at")
-        .first()
-    )
-    tonight_episodes = Episode.objects.filter(user=user, night=night).count()
+    # Tonight's few episodes in one read: how many, and the latest one still going on.
+    tonight = list(Episode.objects.filter(user=user, night=night).order_by("-started_at"))
+    open_episode = next((e for e in tonight if e.ended_at is None), None)
     # A night before the account existed is not the person's to answer for.
     joined = services.current_night(user, user.date_joined)
     checked_in = checkin_night < joined or (
@@ -92,7 +89,7 @@ def home(request):
             "checked_in": checked_in,
             "joined_night": joined,
             "open_episode": open_episode,
-            "tonight_episodes": tonight_episodes,
+            "tonight_episodes": len(tonight),
             "new_episode_id": uuid.uuid4(),
             "trial_tonight": tonight_for(user),
             # When the morning card asks about last night, it is not listed again below it.
