@@ -40,24 +40,17 @@ def recorded(nights: Sequence[NightRecord]) -> list[NightRecord]:
 
 
 def rate(nights: Sequence[NightRecord]) -> dict[str, Any]:
-    """Cramps per week over recorded nights, with the nights it rests on and a 95% interval."""
-    counts = np.asarray([n.cramps for n in nights], dtype=float)
-    total = int(counts.sum())
-    if not counts.size:
-        return {"cramps": 0, "nights": 0, "per_week": None, "ci95": None}
-    per_week = WEEK * total / counts.size
+    """Cramps per week over recorded nights, with the nights it rests on and a 95% interval.
+
+    The insights feature's rate and interval (quasi-Poisson), so the report and Insights agree.
+    """
+    r = insights_rate(np.asarray([n.cramps for n in nights], dtype=float))
     return {
-        "cramps": total,
-        "nights": int(counts.size),
-        "per_week": _round(per_week),
-        "ci95": _ci95(counts),
+        "cramps": r.cramps,
+        "nights": r.nights,
+        "per_week": _round(r.per_week),
+        "ci95": [_round(r.ci95[0]), _round(r.ci95[1])] if r.ci95 else None,
     }
-
-
-def _ci95(counts: np.ndarray) -> list[float | None] | None:
-    # The insights feature's interval (quasi-Poisson), so the report and the Insights page agree.
-    ci = insights_rate(counts).ci95
-    return [_round(ci[0]), _round(ci[1])] if ci else None
 
 
 def quartiles(values: Sequence[float]) -> dict[str, Any]:
