@@ -19,7 +19,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from crampwise.clinician import loading, ratelimit, services
@@ -74,7 +73,7 @@ def _pdf_response(report: dict, paper: str) -> HttpResponse:
     response["Content-Disposition"] = (
         f'inline; filename="crampwise-report-{report["range"]["to"]}.pdf"'
     )
-    return _private(response)
+    return response  # made private where every report answer is (_serve)
 
 
 def _paper(request) -> str:
@@ -348,7 +347,6 @@ def _clinician_only(request) -> None:
 
 @login_required
 @require_GET
-@never_cache
 def clinician_home(request):
     _clinician_only(request)
     code = services.clinician_code(request.user)
