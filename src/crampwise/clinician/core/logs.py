@@ -31,21 +31,9 @@ class RedactingGunicornLogger(GunicornLogger):  # type: ignore[misc]  # gunicorn
 
     def setup(self, cfg: Any) -> None:
         super().setup(cfg)
-        self.access_log.addFilter(_REDACT_LINE)
+        self.access_log.addFilter(_REDACT)
         # gunicorn's error log names the request it failed on ("Error handling request /s/...").
-        self.error_log.addFilter(_REDACT_ERRORS)
-
-
-class _RedactLine(logging.Filter):
-    """Redacts the finished access-log line.
-
-    The line is made from a few of gunicorn's dozens of fields (every request and response header
-    is one), so the one finished line is searched rather than every field.
-    """
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg, record.args = redact(record.getMessage()), ()
-        return True
+        self.error_log.addFilter(_REDACT)
 
 
 class RedactShareTokens(logging.Filter):
@@ -71,5 +59,6 @@ class RedactShareTokens(logging.Filter):
         return True
 
 
-_REDACT_LINE = _RedactLine()  # one instance: adding it again (a reload, another logger) is a no-op
-_REDACT_ERRORS = RedactShareTokens()
+# One instance for both of gunicorn's logs: adding it again (a reload) is a no-op. The access log
+# is filtered on its finished line, not on each of gunicorn's dozens of fields.
+_REDACT = RedactShareTokens()
