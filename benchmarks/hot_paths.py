@@ -55,6 +55,7 @@ def main() -> None:
     from django.http import HttpResponse, QueryDict
     from django.test import Client, RequestFactory
 
+    from crampwise.accounts.backends import ProfileModelBackend
     from crampwise.diary import services
     from crampwise.diary.forms import CheckinForm
     from crampwise.diary.models import Medicine, Night
@@ -92,10 +93,12 @@ def main() -> None:
     client.force_login(user)
     session_key = client.cookies["sessionid"].value
 
+    backend = ProfileModelBackend()
+
     def signed_in():
+        # What every signed-in request does: the session, then the backend's user with profile.
         data = SessionStore(session_key).load()
-        person = get_user_model().objects.select_related("profile").get(pk=data["_auth_user_id"])
-        return person.profile
+        return backend.get_user(data["_auth_user_id"]).profile
 
     rows = [
         ("session: load", lambda: SessionStore(session_key).load()),
