@@ -29,13 +29,21 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "crampwise.accounts",
     "crampwise.diary",
     "crampwise.guidance",
     "crampwise.trials",
     "crampwise.api",
     "crampwise.clinician",
+    "crampwise.reminders",
+    "crampwise.series",
 ]
+
+# Background work (reminders, summaries) is queued in the database and run by `crampwise worker`
+# (`crampwise serve` starts one). Tests swap in the immediate backend where they need it.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -1,0 +1,1 @@
+"""When reminders fall due, in each person's own time (no Django)."""

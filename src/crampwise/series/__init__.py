@@ -1,0 +1,1 @@
+"""Trial series: one protocol, many patients' personal trials, one pooled answer."""

@@ -1,0 +1,1 @@
+"""Series arithmetic without Django."""
