@@ -76,6 +76,7 @@ MAIN_FEATURES = {
     "share": ("crampwise.clinician.cli", "share"),
     "audit": ("crampwise.clinician.cli", "audit"),
     "report": ("crampwise.clinician.cli", "report"),
+    "worker": ("crampwise.reminders.cli", "worker"),
 }
 
 

@@ -37,4 +37,6 @@ urlpatterns = [
     path("", include("crampwise.clinician.urls")),
     path("", include("crampwise.guidance.urls")),
     path("", include("crampwise.trials.urls")),
+    path("", include("crampwise.reminders.urls")),
+    path("", include("crampwise.series.urls")),
 ]

@@ -11,10 +11,12 @@ from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.parser import Parser
 
-from crampwise.api import episodes, export, factors, insights, medicines, nights
+from crampwise.api import episodes, export, factors, insights, me, medicines, nights
 from crampwise.api.auth import BearerTokenAuth, SessionCookieAuth, per_ip
 from crampwise.api.errors import body, install_error_handlers, responses
 from crampwise.api.throttles import PerTokenThrottle
+from crampwise.reminders import api as reminders
+from crampwise.series import api as series
 
 DESCRIPTION = """The night diary of crampwise for apps and scripts.
 
@@ -53,7 +55,7 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 
-for module in (nights, episodes, factors, medicines, insights, export):
+for module in (nights, episodes, factors, medicines, insights, export, me, reminders, series):
     api.add_router("", module.router)
 
 
