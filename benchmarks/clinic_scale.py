@@ -499,6 +499,41 @@ def show(result: dict, rate: float, seconds: float) -> bool:
     return met
 
 
+def one_at_a_time(
+    port: int,
+    patients: list[morning.Person],
+    clinicians: list,
+    args: argparse.Namespace,
+    count: int,
+    rng: random.Random,
+) -> dict[str, dict[str, float]]:
+    """Each page but the list, ``count`` times, one request at a time: what each costs with no
+    queue in front of it (the server's own time; the list is timed by ``alone``)."""
+    shares = (args.list_share, args.report_share)
+    args.list_share, args.report_share = 0.0, 0.5
+    dues = schedule(patients, clinicians, args, count * 40 / args.rate, rng)
+    args.list_share, args.report_share = shares
+    client = morning.Client(port, queue.Queue(), [], [0.0])
+    times: dict[str, list[float]] = {}
+    for due in dues:
+        if len(times.setdefault(due.kind, [])) >= count:
+            continue
+        began = time.perf_counter()
+        ok, detail = client.send(due)
+        if not ok:
+            raise SystemExit(f"{due.kind} answered {detail}")
+        times[due.kind].append(1000 * (time.perf_counter() - began))
+    client.close()
+    return {
+        kind: {
+            "p50_ms": morning.percentile(t, 50),
+            "p95_ms": morning.percentile(t, 95),
+            "n": len(t),
+        }
+        for kind, t in times.items()
+    }
+
+
 def alone(port: int, clinicians: list, count: int) -> list[float]:
     """A clinician's list opened ``count`` times one after another, with no other load."""
     import http.client
@@ -538,6 +573,9 @@ def main() -> None:
     parser.add_argument("--list-share", type=float, default=0.005, help="of all requests")
     parser.add_argument("--report-share", type=float, default=0.025, help="of all requests")
     parser.add_argument("--alone", type=int, default=1, help="clinician lists timed unloaded")
+    parser.add_argument(
+        "--one-at-a-time", type=int, default=20, help="requests of each other page timed unloaded"
+    )
     parser.add_argument("--arrivals", choices=("poisson", "even"), default="poisson")
     parser.add_argument(
         "--resume", action="store_true", help="keep what an earlier run seeded; seed the rest"
@@ -589,6 +627,11 @@ def main() -> None:
     rng = random.Random(args.seed)
     try:
         morning.wait_for(f"http://127.0.0.1:{port}/healthz")
+        unloaded = one_at_a_time(port, patients, clinicians, args, args.one_at_a_time, rng)
+        print(
+            "  one request at a time, p50/p95 ms: "
+            + ", ".join(f"{k} {v['p50_ms']:.0f}/{v['p95_ms']:.0f}" for k, v in unloaded.items())
+        )
         lone = alone(port, clinicians, args.alone) if args.alone else []
         if lone:
             print(
@@ -627,7 +670,13 @@ def main() -> None:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(
             json.dumps(
-                {"seeding": seeded, "clinician_list_alone_ms": lone, "load": result, "size": size},
+                {
+                    "seeding": seeded,
+                    "one_at_a_time": unloaded,
+                    "clinician_list_alone_ms": lone,
+                    "load": result,
+                    "size": size,
+                },
                 indent=2,
             )
         )
