@@ -460,6 +460,12 @@ def run_load(port: int, server_pid: int, dues: list[morning.Due]) -> dict:
         if not o.ok:
             key = f"{o.kind}: {o.detail}"
             details[key] = details.get(key, 0) + 1
+    for kind, k in by_kind.items():
+        unanswered = k["requests"] - sum(o.kind == kind for o in finished)
+        if unanswered:
+            details[f"{kind}: unanswered {morning.DRAIN_TIMEOUT:.0f} s after the last was sent"] = (
+                unanswered
+            )
     return {
         "requests": len(dues),
         "answered": len(finished),
