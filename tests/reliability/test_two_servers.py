@@ -101,18 +101,18 @@ def servers(tmp_path_factory, redis_url):
         "DJANGO_SETTINGS_MODULE": "crampwise.settings",
     }
     envs = [base | {"CRAMPWISE_DATA_DIR": str(tmp_path_factory.mktemp(f"data_{s}"))} for s in "ab"]
-    # Migrations run once, before any server starts (docs/deploy.md).
-    out = subprocess.run(
-        [sys.executable, "-c", SETUP % PASSWORD],
-        env=envs[0],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert out.returncode == 0, out.stderr[-3000:]
-    made = json.loads(out.stdout.strip().splitlines()[-1])
     started = []
     try:
+        # Migrations run once, before any server starts (docs/deploy.md).
+        out = subprocess.run(
+            [sys.executable, "-c", SETUP % PASSWORD],
+            env=envs[0],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert out.returncode == 0, out.stderr[-3000:]
+        made = json.loads(out.stdout.strip().splitlines()[-1])
         for env in envs:
             started.append(Server(env, workers=1).start())
         yield started, made
