@@ -160,6 +160,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = env.env_bool("HSTS_PRELOAD", HTTPS)
 if env.env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # allauth's per-address sign-in limits take the last X-Forwarded-For address, the one our
+    # proxy added, as the API throttles do; else every visitor would share the proxy's address.
+    ALLAUTH_TRUSTED_PROXY_COUNT = 1
 SESSION_COOKIE_SAMESITE = "Lax"
 # Sessions in the database: every gunicorn worker (and every app server) sees the same ones, so
 # signing out anywhere signs out everywhere at once. With a shared Redis cache, cached_db reads them
