@@ -20,14 +20,20 @@ patients, no errors. The report also gives each kind's p50/p99 and the database'
 
 Two cores shared: the load generator runs in this process (64 client threads on keep-alive
 connections; they mostly sleep in socket reads) beside the server (gunicorn, 2 workers x 4
-threads) and PostgreSQL. Sending at 40 requests a second costs the generator about 1-2 ms of CPU
-a request (printed), a few percent of one core, so it cannot starve the server; whether the
-server starved the generator is printed too ("client lateness": how long a due request waited for
-a free client thread to send it; it counts in the latency, so a starved generator only makes the
-figures worse, never better). Seeding runs before the server starts, never beside it.
+threads) and PostgreSQL. Sending costs the generator 0.6-0.9 ms of CPU a request (printed): at
+40 requests a second, 3% of one core, so it cannot starve the server; the server's own CPU per
+request is printed beside it. Whether anything starved the generator shows as "client lateness",
+how long a due request waited before a client thread sent it. It counts in the latency, so a
+late generator only makes the figures worse, never better. While the server keeps up, lateness
+is the generator's own delay; once the server falls behind, all 64
+connections wait on it and lateness grows with the server's queue, which the per-page figures
+then show too. The server gets the default `crampwise serve` settings, nothing pinned or
+reniced: a clinic's server shares its cores with PostgreSQL in the same way.
+Seeding runs before the server starts, never beside it.
 
 Run:  .venv/bin/python benchmarks/clinic_scale.py [--people 20000] [--nights 365] [--rate 40]
-      [--seconds 60] [--list-share 0.005] [--report-share 0.025] [--resume]
+      [--seconds 60] [--list-share 0.005] [--report-share 0.025] [--alone 1] [--one-at-a-time 20]
+      [--resume]
       [--postgres-url URL] [--json FILE]
 Loopback only; every run is bounded in requests and in time. The database named by
 --postgres-url is dropped and made anew (unless --resume).
