@@ -25,16 +25,14 @@ threads) and PostgreSQL. Sending costs the generator 0.6-0.9 ms of CPU a request
 request is printed beside it. Whether anything starved the generator shows as "client lateness",
 how long a due request waited before a client thread sent it. It counts in the latency, so a
 late generator only makes the figures worse, never better. While the server keeps up, lateness
-is the generator's own delay; once the server falls behind, all 64
-connections wait on it and lateness grows with the server's queue, which the per-page figures
-then show too. The server gets the default `crampwise serve` settings, nothing pinned or
+is the generator's own delay; once the server falls behind, all 64 connections wait on it and
+lateness grows with the server's queue, which the per-page figures then show too. The server gets the default `crampwise serve` settings, nothing pinned or
 reniced: a clinic's server shares its cores with PostgreSQL in the same way.
 Seeding runs before the server starts, never beside it.
 
 Run:  .venv/bin/python benchmarks/clinic_scale.py [--people 20000] [--nights 365] [--rate 40]
       [--seconds 60] [--list-share 0.005] [--report-share 0.025] [--alone 1] [--one-at-a-time 20]
-      [--resume]
-      [--postgres-url URL] [--json FILE]
+      [--resume] [--postgres-url URL] [--json FILE]
 Loopback only; every run is bounded in requests and in time. The database named by
 --postgres-url is dropped and made anew (unless --resume).
 """
