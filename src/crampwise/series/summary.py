@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Count, Max
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from crampwise.diary.core.records import NightRecord
+from crampwise.diary.core.records import NightRecord, reconcile_cramps
 from crampwise.diary.models import Night
 from crampwise.diary.services import last_night
 from crampwise.series import pooled
@@ -41,8 +42,7 @@ class PatientRow:
     code: str
     enrolment_id: str
     status: str
-    start: date
-    end: date
+    dates: str  # "3 Mar 2025 – 25 May 2025", made once when the row is computed
     scheduled: int  # trial nights so far (run-in not counted)
     recorded: int
     missing: int
@@ -50,7 +50,6 @@ class PatientRow:
     followed: int  # mornings that said the plan was followed
     answered: int  # mornings that answered the question at all
     result: dict[str, Any] | None  # own result (rate ratio of the first label over the second)
-    nights: tuple[TrialNight, ...] = field(repr=False, default=())
 
 
 @dataclass(frozen=True)
@@ -62,7 +61,7 @@ class SeriesSummary:
     pooled: Any | None  # pooled.PooledResult, None with no patient
     words: tuple[str, ...]
     rates: tuple[dict[str, Any], ...]  # cramps a week on each label, over all patients
-    over: dict[str, date] = field(default_factory=dict)
+    key: str = ""  # the cache key: the page caches its rendered figures under it too
 
 
 def labels_for(protocol: Protocol) -> tuple[str, str]:
@@ -81,52 +80,83 @@ def active_enrolments(protocol: Protocol) -> list[Enrolment]:
     )
 
 
-def _cache_key(protocol: Protocol, enrolments: list[Enrolment]) -> str:
-    """Changes with any answer, adherence, enrolment, status, unblinding or new night over."""
-    patients = [e.patient_id for e in enrolments]
-    nights = Night.objects.filter(user_id__in=patients).aggregate(
-        latest=Max("updated_at"), count=Count("id")
-    )
-    answers = Adherence.objects.filter(trial__enrolment__in=enrolments).aggregate(
-        latest=Max("recorded_at"), count=Count("id")
-    )
-    parts = [
-        str(protocol.pk), str(protocol.unblinded_at), str(protocol.threshold),
-        *(f"{e.pk}:{e.trial.status}:{e.trial.last_trial_night}:{last_night(e.patient)}"
-          for e in enrolments),
-        str(nights["latest"]), str(nights["count"]), str(answers["latest"]), str(answers["count"]),
-    ]  # fmt: skip
-    return "series-summary:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+def _hash(parts: list[str]) -> str:
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def patient_keys(protocol: Protocol, enrolments: list[Enrolment]) -> dict[Any, str]:
+    """A key per enrolment that changes with anything its row rests on: any answer or adherence
+    answer, the trial's status and dates, a new night over, the threshold and the labels."""
+    nights = {
+        row["user_id"]: (row["latest"], row["count"])
+        for row in Night.objects.filter(user_id__in=[e.patient_id for e in enrolments])
+        .values("user_id").annotate(latest=Max("updated_at"), count=Count("id"))
+    }  # fmt: skip
+    answers = {
+        row["trial_id"]: (row["latest"], row["count"])
+        for row in Adherence.objects.filter(trial_id__in=[e.trial_id for e in enrolments])
+        .values("trial_id").annotate(latest=Max("recorded_at"), count=Count("id"))
+    }  # fmt: skip
+    flip = _flipped(protocol)
+    return {
+        e.pk: _hash([
+            str(e.pk), e.code, e.trial.status, str(e.trial.start), str(e.trial.last_trial_night),
+            str(last_night(e.patient)), str(nights.get(e.patient_id)),
+            str(answers.get(e.trial_id)), str(protocol.threshold), str(flip),
+        ])
+        for e in enrolments
+    }  # fmt: skip
 
 
 def series_summary(protocol: Protocol) -> SeriesSummary:
-    """The page's figures, from the cache while nothing has changed."""
+    """The page's figures, from the cache while nothing has changed.
+
+    Two levels: the whole summary, keyed by every patient's key; and each patient's row (their
+    own analysis, the slow part), so a new night from one patient re-analyses that patient only.
+    """
     enrolments = active_enrolments(protocol)
     for e in enrolments:
         refresh_status(e.trial)
-    key = _cache_key(protocol, enrolments)
+    keys = patient_keys(protocol, enrolments)
+    key = "series-summary:" + _hash(
+        [str(protocol.pk), str(protocol.unblinded_at), *(keys[e.pk] for e in enrolments)]
+    )
     found = cache.get(key)
     if found is None:
-        found = compute(protocol, enrolments)
+        found = replace(compute(protocol, enrolments, keys), key=key)
         cache.set(key, found, CACHE_SECONDS)
     return found
 
 
 def _records(enrolments: list[Enrolment]) -> dict[int, list[NightRecord]]:
+    """Every enrolled patient's nights from 8 weeks before their trial, in one query.
+
+    Only the columns the trial analysis reads: building whole ``Night`` rows (with their factors'
+    JSON) for thousands of nights costs more than everything else on the page.
+    """
     if not enrolments:
         return {}
     first = min(e.trial.start for e in enrolments) - timedelta(weeks=BASELINE_WEEKS)
     by_user: dict[int, list[NightRecord]] = defaultdict(list)
-    rows = Night.objects.filter(
-        user_id__in=[e.patient_id for e in enrolments], night__gte=first
-    ).order_by("night")
-    for night in rows:
-        by_user[night.user_id].append(night.to_record())
+    rows = (
+        Night.objects.filter(user_id__in=[e.patient_id for e in enrolments], night__gte=first)
+        .order_by("night")
+        .values_list("user_id", "night", "reported_cramps", "episode_count", "worst_pain")
+    )
+    for user_id, night, reported, episodes, worst_pain in rows:
+        by_user[user_id].append(NightRecord(
+            night=night, cramps=reconcile_cramps(reported, episodes),
+            confirmed=reported is not None, worst_pain=worst_pain,
+        ))  # fmt: skip
     return by_user
 
 
+def _flipped(protocol: Protocol) -> bool:
+    """Whether "treated" must mean "pack A" although pack B is real (a sealed key)."""
+    return protocol.key_sealed and real_pack(protocol.key_seed) == "B"
+
+
 def _relabel(nights: list[TrialNight], flip: bool) -> list[TrialNight]:
-    """Nights with "treated" meaning "pack A" when the real pack is B (a sealed key)."""
     return [replace(n, treated=not n.treated) for n in nights] if flip else nights
 
 
@@ -143,46 +173,83 @@ def _own_result(nights: list[TrialNight], threshold: float, baseline: float | No
     return out
 
 
-def compute(protocol: Protocol, enrolments: list[Enrolment]) -> SeriesSummary:
-    records = _records(enrolments)
-    sealed = protocol.key_sealed
-    flip = sealed and real_pack(protocol.key_seed) == "B"
+def patient_nights(
+    protocol: Protocol, enrolment: Enrolment, records: list[NightRecord]
+) -> tuple[list[TrialNight], float | None]:
+    """The patient's trial nights so far (labelled as the page compares them) and the baseline."""
+    trial = enrolment.trial
+    over = min(last_night(enrolment.patient), trial.end)
+    mine = [r for r in records if r.night <= over]
+    nights, run_in = nights_from_diary(build_schedule(trial.design()), mine, until=over)
+    before = [r for r in mine if r.night < trial.start]
+    baseline = baseline_from_run_in(run_in if trial.run_in_nights else before)
+    return _relabel(nights, _flipped(protocol)), baseline
+
+
+def _row(protocol: Protocol, e: Enrolment, nights, baseline, answers: list[bool]) -> PatientRow:
+    counts = tally(nights)
+    trial = e.trial
+    return PatientRow(
+        code=e.code, enrolment_id=str(e.pk), status=str(trial.get_status_display()),
+        dates=f"{date_format(trial.start, 'j M Y')} – {date_format(trial.end, 'j M Y')}",
+        scheduled=counts.scheduled, recorded=counts.used, missing=counts.missing,
+        washout=counts.washout, followed=sum(answers), answered=len(answers),
+        result=_own_result(nights, protocol.threshold, baseline),
+    )  # fmt: skip
+
+
+def _packed(nights: list[TrialNight]) -> tuple[tuple[Any, ...], ...]:
+    """Nights as plain tuples: the cache reads these back far faster than dataclasses."""
+    return tuple((n.night, n.treated, n.period, n.washout, n.cramps, n.worst_pain) for n in nights)
+
+
+def _unpacked(packed: tuple[tuple[Any, ...], ...]) -> list[TrialNight]:
+    return [TrialNight(*fields) for fields in packed]
+
+
+def compute(
+    protocol: Protocol, enrolments: list[Enrolment], keys: dict[Any, str] | None = None
+) -> SeriesSummary:
+    """Each patient's row and nights (from the cache when their key is unchanged), then the pooling."""
+    keys = keys if keys is not None else patient_keys(protocol, enrolments)
+    row_keys = {e.pk: "series-patient:" + keys[e.pk] for e in enrolments}
+    cached = cache.get_many(list(row_keys.values()))
+    stale = [e for e in enrolments if row_keys[e.pk] not in cached]
+    records = _records(stale)
     adherence: dict[Any, list[bool]] = defaultdict(list)
     for trial_id, followed in Adherence.objects.filter(
-        trial_id__in=[e.trial_id for e in enrolments]
+        trial_id__in=[e.trial_id for e in stale]
     ).values_list("trial_id", "followed"):
         adherence[trial_id].append(followed)
-    rows, overs = [], {}
+    fresh = {}
+    for e in stale:
+        nights, baseline = patient_nights(protocol, e, records.get(e.patient_id, []))
+        row = _row(protocol, e, nights, baseline, adherence[e.trial_id])
+        fresh[row_keys[e.pk]] = (row, _packed(nights))
+    if fresh:
+        cache.set_many(fresh, CACHE_SECONDS)
+    rows, pooling_input = [], []
     for e in enrolments:
-        trial = e.trial
-        over = min(last_night(e.patient), trial.end)
-        overs[e.code] = over
-        mine = [r for r in records.get(e.patient_id, []) if r.night <= over]
-        nights, run_in = nights_from_diary(build_schedule(trial.design()), mine, until=over)
-        before = [r for r in mine if r.night < trial.start]
-        baseline = baseline_from_run_in(run_in if trial.run_in_nights else before)
-        nights = _relabel(nights, flip)
-        counts = tally(nights)
-        answers = adherence[trial.pk]
-        rows.append(PatientRow(
-            code=e.code, enrolment_id=str(e.pk), status=trial.get_status_display(),
-            start=trial.start, end=trial.end, scheduled=counts.scheduled,
-            recorded=counts.used, missing=counts.missing, washout=counts.washout,
-            followed=sum(answers), answered=len(answers),
-            result=_own_result(nights, protocol.threshold, baseline), nights=tuple(nights),
-        ))  # fmt: skip
+        row, packed = fresh.get(row_keys[e.pk]) or cached[row_keys[e.pk]]
+        rows.append(row)
+        pooling_input.append((e.code, _unpacked(packed)))
     labels = labels_for(protocol)
-    result = pooled.pool([(r.code, r.nights) for r in rows], protocol.threshold) if rows else None
-    words = tuple(pooled.summary_words(result)) if result is not None else ()
+    result = pooled.pool(pooling_input, protocol.threshold) if rows else None
+    # While the key is sealed, the pooled words (which say "the remedy") would mislead.
+    words = (
+        tuple(pooled.summary_words(result))
+        if result is not None and not protocol.key_sealed
+        else ()
+    )
     rates = []
     for treated, label in ((True, labels[0]), (False, labels[1])):
-        used = [n for r in rows for n in r.nights if n.used and n.treated is treated]
+        used = [n for _, nights in pooling_input for n in nights if n.used and n.treated is treated]
         cramps = sum(n.cramps or 0 for n in used)
         rates.append({"label": label, "nights": len(used), "cramps": cramps,
                       "per_week": 7 * cramps / len(used) if used else None})  # fmt: skip
     return SeriesSummary(
-        protocol_id=str(protocol.pk), sealed=sealed, labels=labels, rows=tuple(rows),
-        pooled=result, words=words, rates=tuple(rates), over=overs,
+        protocol_id=str(protocol.pk), sealed=protocol.key_sealed, labels=labels, rows=tuple(rows),
+        pooled=result, words=words, rates=tuple(rates),
     )  # fmt: skip
 
 

@@ -86,13 +86,15 @@ def series_detail(request, protocol_id):
     protocol = owned_protocol(request, protocol_id)
     summary = series_summary(protocol)
     audit.record_view(protocol, request, "page")
+    # The figures' part of the page is cached under the summary's key (the template's
+    # {% cache %}); these are lazy so a cached page does not build them again.
     return render(request, "series/detail.html", {
         "protocol": protocol,
         "noun": presentation.remedy_noun(protocol),
         "summary": summary,
-        "rows": presentation.patient_rows(summary),
-        "numbers": presentation.page_numbers(summary, protocol),
-        "forest": presentation.forest(summary),
+        "rows": lambda: presentation.patient_rows(summary),
+        "numbers": lambda: presentation.page_numbers(summary, protocol),
+        "forest": lambda: presentation.forest(summary),
         "versions": Protocol.objects.filter(owner=request.user, title=protocol.title)
         .exclude(pk=protocol.pk).order_by("version"),
         "withdrawn": protocol.enrolments.filter(withdrawn_at__isnull=False).count(),
