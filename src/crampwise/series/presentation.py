@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from crampwise.series.core.forest import ForestRow, forest_svg
 from crampwise.series.models import Protocol
@@ -133,14 +134,19 @@ def design_words(protocol: Protocol) -> dict[str, str]:
     """The protocol's CENT items for a series, in words (the print page and the PDF)."""
     weeks = (protocol.run_in_nights + 2 * protocol.pairs * protocol.period_nights) / 7
     noun = remedy_noun(protocol)
+    run_in = (
+        _("A run-in of %(n)s nights of plain diary comes first.") % {"n": protocol.run_in_nights}
+        if protocol.run_in_nights
+        else _("There is no run-in.")
+    )
     return {
         "design": _(
             "A series of personal (N-of-1) trials. Each patient runs %(pairs)s pairs of "
             "%(nights)s-night periods: one with %(remedy)s and one without, in a random order. "
-            "%(washout)s washout nights start each period and are left out. Run-in: %(run_in)s "
-            "nights. About %(weeks)s weeks in all."
+            "%(washout)s washout nights start each period and are left out. %(run_in)s "
+            "About %(weeks)s weeks in all."
         ) % {"pairs": protocol.pairs, "nights": protocol.period_nights, "remedy": noun,
-             "washout": protocol.washout_nights, "run_in": protocol.run_in_nights,
+             "washout": protocol.washout_nights, "run_in": run_in,
              "weeks": f"{weeks:.0f}"},
         "randomisation": _(
             "Each patient has their own schedule, drawn when they join: a fair coin for the order "
@@ -163,3 +169,36 @@ def design_words(protocol: Protocol) -> dict[str, str]:
         "threshold": _("A worthwhile cut is %(cut)s%% fewer cramps or more.")
         % {"cut": round(100 * (1 - protocol.threshold))},
     }  # fmt: skip
+
+
+def patient_design_words(protocol: Protocol) -> list[str]:
+    """The protocol's design as the patient reads it before joining (plain words)."""
+    noun = remedy_noun(protocol)
+    weeks = round((protocol.run_in_nights + 2 * protocol.pairs * protocol.period_nights) / 7)
+    period_weeks = protocol.period_nights / 7
+    period = (
+        ngettext("%(n)s week", "%(n)s weeks", int(period_weeks)) % {"n": int(period_weeks)}
+        if period_weeks.is_integer()
+        else ngettext("%(n)s night", "%(n)s nights", protocol.period_nights)
+        % {"n": protocol.period_nights}
+    )
+    words = [
+        _("Your own trial lasts about %(weeks)s weeks.") % {"weeks": weeks},
+        _(
+            "It has %(periods)s periods of %(period)s each. In half of them you use %(remedy)s. "
+            "In the other half you do not."
+        ) % {"periods": 2 * protocol.pairs, "period": period, "remedy": noun},
+        _("The order is drawn at random, just for you."),
+    ]  # fmt: skip
+    if protocol.washout_nights:
+        words.append(
+            ngettext(
+                "The first night of each period is not counted.",
+                "The first %(n)s nights of each period are not counted.",
+                protocol.washout_nights,
+            )
+            % {"n": protocol.washout_nights}
+        )
+    if protocol.run_in_nights:
+        words.insert(1, _("It starts with a week of your usual diary."))
+    return words

@@ -65,11 +65,12 @@ class SeriesSummary:
 
 
 def labels_for(protocol: Protocol) -> tuple[str, str]:
+    """What the two arms are called in sentences ("a rate ratio of pack A over pack B")."""
     if protocol.key_sealed:
-        return (_("Pack A"), _("Pack B"))
+        return (_("pack A"), _("pack B"))
     if protocol.blinded:
-        return (_("Real capsules"), _("Dummy capsules"))
-    return (_("With the remedy"), _("Without it"))
+        return (_("real capsules"), _("dummy capsules"))
+    return (_("remedy nights"), _("nights without"))
 
 
 def active_enrolments(protocol: Protocol) -> list[Enrolment]:

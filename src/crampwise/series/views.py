@@ -185,7 +185,7 @@ def consent(request, code: str):
     return render(request, "series/consent.html", {
         "protocol": protocol, "form": form, "needs_doctor": needs_doctor,
         "lead": protocol.owner.get_username(), "noun": presentation.remedy_noun(protocol),
-        "words": presentation.design_words(protocol),
+        "words": presentation.patient_design_words(protocol),
     })  # fmt: skip
 
 
