@@ -63,6 +63,9 @@ def join(page, url: str, code: str, check_a11y, check_reflow, shots: bool) -> No
     page.get_by_label("I agree to share this trial").check()
     page.get_by_role("button", name="Agree and join").click()
     page.get_by_text("You have joined. Your trial starts tonight.").wait_for()
+    page.get_by_role("heading", name="Part of the series “Magnesium series”").wait_for()
+    if shots:
+        look(page, "series-patient-trial", check_a11y, check_reflow)
 
 
 def test_a_series_from_protocol_to_pooled_answer(
@@ -101,6 +104,8 @@ def test_a_series_from_protocol_to_pooled_answer(
     assert page.locator("table#patients tbody tr").count() == 2
     assert page.locator("figure.forest svg").count() == 1
     look(page, "series-page", check_a11y, check_reflow)
+    if SHOTS:
+        page.locator("figure.forest").screenshot(path=f"{SHOTS}/series-forest-390.png")
     page.get_by_role("link", name="The protocol on one page (print)").click()
     look(page, "series-protocol", check_a11y, check_reflow)
 

@@ -14,7 +14,7 @@ from pydantic import ConfigDict
 from crampwise.api.errors import problem, responses
 from crampwise.clinician.access import is_clinician
 from crampwise.series import audit, presentation, services
-from crampwise.series.models import Protocol
+from crampwise.series.models import Enrolment, Protocol
 from crampwise.series.summary import series_summary
 
 router = Router(tags=["series"])
@@ -149,3 +149,17 @@ def join_series(request, payload: JoinIn):
         "id": enrolment.pk, "series": protocol.title, "code": enrolment.code,
         "trial": enrolment.trial_id, "consented_at": enrolment.consented_at,
     })  # fmt: skip
+
+
+@router.post(
+    "/series/enrolments/{enrolment_id}/withdraw",
+    response={204: None, **responses(401, 404)},
+    operation_id="withdrawFromSeries",
+    summary="Stop sharing your trial with a series (your trial stays yours)",
+)
+def withdraw_from_series(request, enrolment_id: uuid.UUID):
+    enrolment = Enrolment.objects.filter(pk=enrolment_id, patient=request.user).first()
+    if enrolment is None:
+        raise problem(404, _("You are in no such series."))
+    services.withdraw(enrolment)
+    return Status(204, None)
