@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 
 import numpy as np
@@ -30,10 +31,15 @@ def protocol_for(owner, **changes):
 
 
 def join_weeks_ago(patient, protocol, weeks: int):
-    """Join now, then move the trial's start back so ``weeks`` of nights are already over."""
+    """Join now, then move the trial's start back so ``weeks`` of nights are already over.
+
+    The schedule's seed comes from the username, so a simulated test gives the same answer on
+    every run.
+    """
     enrolment = services.enrol(patient, protocol)
     trial = enrolment.trial
-    Trial.objects.filter(pk=trial.pk).update(start=trial.start - timedelta(weeks=weeks))
+    seed = int(hashlib.sha256(patient.get_username().encode()).hexdigest()[:12], 16)
+    Trial.objects.filter(pk=trial.pk).update(start=trial.start - timedelta(weeks=weeks), seed=seed)
     enrolment.trial.refresh_from_db()
     return enrolment
 
