@@ -137,7 +137,7 @@ def main() -> None:
         with cProfile.Profile() as profile:
             for _ in range(5):
                 target()
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
+        pstats.Stats(profile).sort_stats(os.environ.get("SERIES_SORT", "cumulative")).print_stats(40)
         return
     results = {}
     for name, fn, repeats in (
