@@ -27,6 +27,7 @@ from crampwise.series.views import owned_protocol
 
 CSV_COLUMNS = ("patient", "night", "arm", "pack", "washout", "cramps", "confirmed")
 TEMPLATE = Path(__file__).parent / "templates_typst" / "series.typ"
+PDF_FOREST_MAX = 16
 
 
 def nights_csv_text(protocol: Protocol) -> str:
@@ -117,6 +118,7 @@ def report_data(protocol: Protocol) -> dict:
             for row in (forest["table"] if forest else [])
         },  # fmt: skip
         "compares": " / ".join(summary.labels),
+        "forest_alt": forest["title"] if forest else "",
     }
 
 
@@ -127,11 +129,24 @@ def _compiler():
     return typst.Compiler(str(TEMPLATE))
 
 
+def pdf_inputs(protocol: Protocol) -> dict[str, str]:
+    """The typst template's inputs: the report as JSON, and the forest plot as SVG."""
+    inputs = {"data": json.dumps(report_data(protocol), ensure_ascii=False)}
+    forest = presentation.forest(series_summary(protocol))
+    # The plot gets one row per patient: beyond a page's worth, the table alone carries them.
+    if forest is not None and len(forest["table"]) <= PDF_FOREST_MAX:
+        inputs["forest"] = forest["svg"]
+    return inputs
+
+
 def render_pdf(protocol: Protocol) -> bytes:
-    data = report_data(protocol)
-    pdf = _compiler().compile(
-        format="pdf", sys_inputs={"data": json.dumps(data, ensure_ascii=False)}
-    )
+    """The report as a tagged PDF (PDF/UA-1 when the typst binding supports it, as the doctor's
+    report does)."""
+    inputs = pdf_inputs(protocol)
+    try:
+        pdf = _compiler().compile(format="pdf", sys_inputs=inputs, pdf_standards=["ua-1"])
+    except Exception:  # an older typst binding without PDF/UA: the same PDF, untagged
+        pdf = _compiler().compile(format="pdf", sys_inputs=inputs)
     assert isinstance(pdf, bytes)
     return pdf
 
