@@ -33,17 +33,17 @@ class ForestRow:
 
 
 def _axis_ends(rows: Sequence[ForestRow]) -> tuple[float, float]:
-    values = [v for r in rows for v in (r.low, r.high, r.own_low, r.own_high) if v]
+    """The axis from the data, at least 0.5 to 2 and at most 0.1 to 10."""
+    values = [v for r in rows for v in (r.low, r.high, r.own_low, r.own_high) if v is not None]
     finite = [v for v in values if 0 < v < math.inf]
-    low = max(LOW, min(finite + [0.5]))
-    high = min(HIGH, max(finite + [2.0]))
+    low = max(LOW, min([*finite, 0.5]))
+    high = min(HIGH, max([*finite, 2.0]))
     return low, high
 
 
 def forest_svg(rows: Sequence[ForestRow], pooled: ForestRow, title: str, axis_label: str) -> str:
     """The plot as SVG text; ``pooled`` is drawn last as a diamond."""
     low, high = _axis_ends([*rows, pooled])
-    low, high = min(low, 0.5), max(high, 2.0)
     plot_w = WIDTH - LEFT - RIGHT
     height = TOP + ROW * (len(rows) + 1) + BOTTOM
 
