@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.series.builders import protocol_for
+from tests.trials.conftest import syllables_without_downloads  # noqa: F401  # shared fixture
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,6 @@ from django.urls import reverse
 
 from crampwise.series import services
 from tests.series.builders import fill_nights, join_weeks_ago, patients
-from tests.trials.conftest import syllables_without_downloads  # noqa: F401  # a fixture
 from tests.trials.test_web_wording import assert_plain, sentences_of
 
 pytestmark = pytest.mark.django_db
