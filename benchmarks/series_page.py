@@ -14,7 +14,8 @@ Timed through Django's test client, whole request and response:
   (the page still reads the enrolments, checks what changed and writes the audit rows);
 - the CSV of all nights, and the PDF report.
 
-Writes benchmarks/results/series_page.json.
+Writes benchmarks/results/series_page.json. With SERIES_PROFILE=warm, cold, one or csv (and
+SERIES_SORT=tottime, say) it prints a cProfile of that case instead, to find what grew.
 """
 
 from __future__ import annotations
@@ -137,7 +138,9 @@ def main() -> None:
         with cProfile.Profile() as profile:
             for _ in range(5):
                 target()
-        pstats.Stats(profile).sort_stats(os.environ.get("SERIES_SORT", "cumulative")).print_stats(40)
+        pstats.Stats(profile).sort_stats(os.environ.get("SERIES_SORT", "cumulative")).print_stats(
+            40
+        )
         return
     results = {}
     for name, fn, repeats in (
