@@ -7,6 +7,7 @@ Everything else in the series app calls ``pool`` and ``summary_words`` here, so 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from crampwise.trials.core.observations import TrialNight
@@ -31,3 +32,21 @@ def pool(patients: Sequence[tuple[str, Sequence[TrialNight]]], threshold: float)
 
 def summary_words(result: PooledResult) -> list[str]:
     return list(_pooling.pooled_summary_words(result))
+
+
+@dataclass(frozen=True)
+class Individual:
+    """One patient's estimate as the series pages read it, whatever the pooling calls its fields."""
+
+    label: str
+    median: float  # shrunk towards the population
+    ci95: tuple[float, float]
+    unpooled_median: float  # the patient alone
+    unpooled_ci95: tuple[float, float]
+
+
+def individuals(result: PooledResult) -> list[Individual]:
+    return [
+        Individual(i.label, i.median, tuple(i.ci95), i.unpooled_median, tuple(i.unpooled_ci95))
+        for i in result.individuals
+    ]

@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from crampwise.series import pooled
 from crampwise.series.core.forest import ForestRow, forest_svg
 from crampwise.series.models import Protocol
 from crampwise.series.summary import SeriesSummary
@@ -55,7 +56,7 @@ def pooled_dict(summary: SeriesSummary, protocol: Protocol) -> dict[str, Any]:
             "individuals": [
                 {"patient": i.label, "median": i.median, "ci95": list(i.ci95),
                  "unpooled_median": i.unpooled_median, "unpooled_ci95": list(i.unpooled_ci95)}
-                for i in result.individuals
+                for i in pooled.individuals(result)
             ],
         })  # fmt: skip
     return out
@@ -91,7 +92,7 @@ def forest(summary: SeriesSummary) -> dict[str, Any] | None:
     rows = [
         ForestRow(i.label, i.median, i.ci95[0], i.ci95[1], i.unpooled_median,
                   i.unpooled_ci95[0], i.unpooled_ci95[1])
-        for i in result.individuals
+        for i in pooled.individuals(result)
     ]  # fmt: skip
     pooled_row = ForestRow(_("All"), result.rate_ratio_median, *result.rate_ratio_ci95)
     title = _(
@@ -105,7 +106,7 @@ def forest(summary: SeriesSummary) -> dict[str, Any] | None:
         {"label": i.label, "own": ratio(i.unpooled_median),
          "own_low": ratio(i.unpooled_ci95[0]), "own_high": ratio(i.unpooled_ci95[1]),
          "shrunk": ratio(i.median), "low": ratio(i.ci95[0]), "high": ratio(i.ci95[1])}
-        for i in result.individuals
+        for i in pooled.individuals(result)
     ]  # fmt: skip
     return {"svg": forest_svg(rows, pooled_row, title, axis), "title": title, "table": table}
 
