@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from crampwise.core.knowledge import get_remedy, trial_evidence
 from crampwise.diary import services as diary_services
+from crampwise.series.patient import in_blinded_series, series_note
 from crampwise.trials.core.design import Arm, assignment_for, period_plans
 from crampwise.trials.core.rules import can_be_blinded
 from crampwise.trials.core.stopping import DEFAULT_RULE
@@ -224,6 +225,7 @@ def _render_trial(request, trial: Trial, *, stop_form=None, adherence_form=None)
         "first_look_pair": DEFAULT_RULE.first_look_block,
         "adherence_form": adherence_form or _adherence_form(trial),
         "stop_form": stop_form or StopForm(),
+        "series": series_note(trial),
     })  # fmt: skip
 
 
@@ -300,8 +302,9 @@ def trial_report(request, trial_id):
 def trial_packs(request, trial_id):
     """For a blinded trial: which pack holds the real capsules, for the helper who packs them."""
     trial = _own_trial(request, trial_id)
-    if not trial.blinded:
-        raise Http404("only a blinded trial has packs")
+    if not trial.blinded or in_blinded_series(trial):
+        # A series' packs come from its pharmacy; the list would tell which pack is real.
+        raise Http404("only a blinded trial of one's own has a pack list")
     # The plan only: the pack list must not wait for (or show) any analysis.
     rows = [
         {"period": plan.period + 1, "first": plan.first_night, "last": plan.last_night,

@@ -131,8 +131,13 @@ def arm_label(arm: str, noun: str) -> str:
 
 
 def hide_arms(trial: Trial) -> bool:
-    """A blinded trial keeps its arms hidden from the person until it is over."""
-    return trial.blinded and trial.is_active
+    """A blinded trial keeps its arms hidden from the person until it is over (in a blinded
+    series: until the series' key is opened)."""
+    if not trial.blinded:
+        return False
+    from crampwise.series.patient import in_blinded_series  # the series app builds on trials
+
+    return trial.is_active or in_blinded_series(trial)
 
 
 def schedule_rows(evaluation: Evaluation) -> list[dict[str, Any]]:
