@@ -131,8 +131,13 @@ def _finish(row: Delivery, status: str, now: datetime, channels: str = "") -> No
     row.status, row.finished_at, row.channels = status, now, channels
 
 
-def send(claims: list[Delivery], report: PassReport | None = None) -> PassReport:
-    """Send claimed reminders (web push in parallel, then email) and record how each went."""
+def send(
+    claims: list[Delivery], report: PassReport | None = None, now: datetime | None = None
+) -> PassReport:
+    """Send claimed reminders (web push in parallel, then email) and record how each went.
+
+    ``now`` (default: the clock) decides which claims have become too late on the way.
+    """
     report = report or PassReport()
     if not claims:
         return report
@@ -148,7 +153,7 @@ def send(claims: list[Delivery], report: PassReport | None = None) -> PassReport
         targets[sub.user_id].append(delivery.Target(sub.pk, sub.endpoint, sub.p256dh, sub.auth))
     checked_in = _checked_in(claims)
     mail_ok = delivery.mail_configured()
-    now = timezone.now()
+    now = now or timezone.now()
     jobs: list[_Job] = []
     for row in claims:
         user = users[row.user_id]
@@ -184,7 +189,7 @@ def send(claims: list[Delivery], report: PassReport | None = None) -> PassReport
         except Exception:  # an SMTP server that is down or refuses: push may still have gone
             log.exception("could not send reminder email")
 
-    now = timezone.now()
+    finished = timezone.now()
     for job in jobs:
         outcomes = pushed.get(job.row.pk, [])
         good = sum(1 for r in outcomes if r.ok)
@@ -194,7 +199,7 @@ def send(claims: list[Delivery], report: PassReport | None = None) -> PassReport
         if job.by_email:
             channels.append("email" if job.row.pk in mailed else "email failed")
         ok = good > 0 or job.row.pk in mailed
-        _finish(job.row, Status.SENT if ok else Status.FAILED, now, ", ".join(channels))
+        _finish(job.row, Status.SENT if ok else Status.FAILED, finished, ", ".join(channels))
 
     Delivery.objects.bulk_update(claims, ["status", "finished_at", "channels"])
     gone = [r.target.id for rs in pushed.values() for r in rs if r.gone]
@@ -202,7 +207,7 @@ def send(claims: list[Delivery], report: PassReport | None = None) -> PassReport
         report.subscriptions_removed += PushSubscription.objects.filter(pk__in=gone).delete()[0]
     reached = [r.target.id for rs in pushed.values() for r in rs if r.ok]
     if reached:
-        PushSubscription.objects.filter(pk__in=reached).update(last_sent_at=now)
+        PushSubscription.objects.filter(pk__in=reached).update(last_sent_at=finished)
     for row in claims:
         if row.status == Status.SENT:
             report.sent += 1
@@ -229,7 +234,7 @@ def run_pass(
         started = time.perf_counter()
         claims, report = claim(moment, batch)
         report.finding_seconds.append(time.perf_counter() - started)
-        send(claims, report)
+        send(claims, report, now)
         total.add(report)
         if report.people < batch or stopping():
             return total
