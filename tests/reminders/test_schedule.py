@@ -98,9 +98,10 @@ def test_nothing_is_due_while_paused_and_reminders_resume_the_day_after():
     plan = morning_plan(paused_until=date(2026, 6, 10))
     due = next_due(plan, datetime(2026, 6, 1, tzinfo=UTC))
     assert due is not None and local(due) == datetime(2026, 6, 11, 8, 0, tzinfo=NEW_YORK)
-    assert dues_between(
-        plan, datetime(2026, 6, 1, tzinfo=UTC), datetime(2026, 6, 10, 23, tzinfo=UTC)
-    ) == []
+    assert (
+        dues_between(plan, datetime(2026, 6, 1, tzinfo=UTC), datetime(2026, 6, 10, 23, tzinfo=UTC))
+        == []
+    )
 
 
 def test_a_long_pause_still_finds_the_first_reminder_after_it():

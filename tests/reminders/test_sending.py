@@ -63,8 +63,9 @@ def test_reminders_follow_the_persons_time_zone(django_user_model, push_service)
 
 def test_the_morning_reminder_opens_the_check_in_of_last_night(django_user_model, push_service):
     morning = datetime(2026, 6, 4, 7, 30, tzinfo=UTC)
-    user = person(django_user_model, "cat", now=morning - timedelta(hours=2),
-                  morning_enabled=True)  # fmt: skip  (default: wake 07:00 + 30 minutes)
+    user = person(
+        django_user_model, "cat", now=morning - timedelta(hours=2), morning_enabled=True
+    )  # fmt: skip  (default: wake 07:00 + 30 minutes)
     browser = Subscriber()
     subscribe(user, push_service, browser, "cat")
     assert run_pass(now=morning).sent == 1

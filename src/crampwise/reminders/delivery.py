@@ -7,8 +7,8 @@ email backend, with a signed one-click unsubscribe link (RFC 8058).
 from __future__ import annotations
 
 import json
-import uuid
 import threading
+import uuid
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 

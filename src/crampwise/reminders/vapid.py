@@ -32,15 +32,18 @@ def _from_data_dir(directory: Path) -> Vapid02:
     if not path.exists():
         fresh = Vapid02()
         fresh.generate_keys()
-        # O_EXCL: two processes starting at once keep whichever key was written first.
+        # Written whole under a private name, then linked into place: a process starting at the
+        # same moment sees no key or a complete one, and the first link wins for both.
+        draft = directory / f".{KEY_FILE}.{os.getpid()}"
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(fresh.private_pem())
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            os.link(draft, path)
         except FileExistsError:
             pass
-        else:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(fresh.private_pem())
-            return fresh
+        finally:
+            draft.unlink()
     return Vapid02.from_pem(path.read_bytes())
 
 
