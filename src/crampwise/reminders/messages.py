@@ -58,8 +58,8 @@ def _plan_line(user, night: date) -> tuple[str, str | None]:
     return plan["words"], plan["url"]
 
 
-def _evening(user, night: date) -> Message:
-    words, _url = _plan_line(user, night)
+def _evening(user, night: date, in_a_trial: bool) -> Message:
+    words, _url = _plan_line(user, night) if in_a_trial else ("", None)
     body = checklist_sentence()
     if words:
         body = f"{words}\n{body}"
@@ -90,12 +90,15 @@ def _trial(user, kind: Kind, night: date) -> Message:
     return Message(title, body, url or reverse("trials"), "")
 
 
-def message_for(user, kind: Kind | str, night: date) -> Message:
-    """The reminder ``kind`` about ``night``, in the site's language."""
+def message_for(user, kind: Kind | str, night: date, in_a_trial: bool = True) -> Message:
+    """The reminder ``kind`` about ``night``, in the site's language.
+
+    ``in_a_trial=False`` (the person has no trial at all) saves looking for tonight's plan.
+    """
     kind = Kind(kind)
     with translation.override(settings.LANGUAGE_CODE):
         if kind is Kind.EVENING:
-            found = _evening(user, night)
+            found = _evening(user, night, in_a_trial)
         elif kind is Kind.MORNING:
             found = _morning(user, night)
         else:

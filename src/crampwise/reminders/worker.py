@@ -25,14 +25,16 @@ from datetime import datetime, timedelta
 from django.contrib.auth import get_user_model
 from django.core.mail import get_connection
 from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from crampwise.diary.models import Night
 from crampwise.reminders import delivery
 from crampwise.reminders.core.schedule import Kind, dues_between, next_due, too_late
-from crampwise.reminders.messages import Message, message_for
+from crampwise.reminders.messages import Message, checklist_sentence, message_for
 from crampwise.reminders.models import Delivery, PushSubscription, ReminderSettings
 from crampwise.reminders.services import plan_for, running_trials
+from crampwise.trials.models import Trial
 
 log = logging.getLogger(__name__)
 
@@ -64,16 +66,34 @@ class PassReport:
         self.finding_seconds += other.finding_seconds
 
 
-def _insert(user_id: int, kind: str, night, due_at: datetime, status: str, now: datetime):
-    """Claim one reminder; None when it was claimed (or dropped) before, by anyone."""
+def _insert_one(row: Delivery) -> Delivery | None:
     try:
         with transaction.atomic():  # a savepoint: a clash must not undo the other claims
-            return Delivery.objects.create(
-                user_id=user_id, kind=kind, night=night, due_at=due_at, status=status,
-                claimed_at=now, finished_at=now if status != Status.CLAIMED else None,
-            )  # fmt: skip
+            row.save(force_insert=True)
+            return row
     except IntegrityError:
         return None
+
+
+def _insert(rows: list[Delivery]) -> list[Delivery]:
+    """Claim these reminders; leaves out any claimed (or dropped) before, by anyone."""
+    if not rows:
+        return []
+    taken = set(
+        Delivery.objects.filter(
+            user_id__in={r.user_id for r in rows}, night__in={r.night for r in rows}
+        ).values_list("user_id", "kind", "night")
+    )
+    fresh = [r for r in rows if (r.user_id, r.kind, r.night) not in taken]
+    try:
+        with transaction.atomic():
+            return Delivery.objects.bulk_create(fresh)
+    except IntegrityError:
+        # Claimed by another worker since the look above (SQLite without row locks, or a
+        # reschedule racing a pass): one at a time, so each clash drops only its own row.
+        for row in fresh:
+            row.pk = None
+        return [made for row in fresh if (made := _insert_one(row)) is not None]
 
 
 def claim(now: datetime, batch: int = BATCH) -> tuple[list[Delivery], PassReport]:
@@ -87,23 +107,39 @@ def claim(now: datetime, batch: int = BATCH) -> tuple[list[Delivery], PassReport
         people = list(rows.select_related("user__profile")[:batch])
         trials = running_trials(row.user_id for row in people)
         after_now = now + timedelta(microseconds=1)
+        wanted = []
         for row in people:
             plan = plan_for(row, row.user.profile, trials.get(row.user_id))
             assert row.next_due_at is not None  # the filter above
             for due in dues_between(plan, max(row.next_due_at, now - LOOK_BACK), now):
-                status = Status.DROPPED if too_late(due.at, now) else Status.CLAIMED
-                made = _insert(row.user_id, due.kind, due.night, due.at, status, now)
-                if made is None:
-                    continue
-                if status == Status.DROPPED:
-                    report.dropped += 1
-                else:
-                    claimed.append(made)
+                late = too_late(due.at, now)
+                wanted.append(
+                    Delivery(
+                        user_id=row.user_id, kind=str(due.kind), night=due.night, due_at=due.at,
+                        status=Status.DROPPED if late else Status.CLAIMED, claimed_at=now,
+                        finished_at=now if late else None,
+                    )
+                )  # fmt: skip
             upcoming = next_due(plan, after_now)
             row.next_due_at = upcoming.at if upcoming else None
-        ReminderSettings.objects.bulk_update(people, ["next_due_at"])
+        for made in _insert(wanted):
+            if made.status == Status.DROPPED:
+                report.dropped += 1
+            else:
+                claimed.append(made)
+        _move_on(people)
     report.people, report.claimed = len(people), len(claimed)
     return claimed, report
+
+
+def _move_on(people: list[ReminderSettings]) -> None:
+    """Save each person's new ``next_due_at``: one UPDATE per distinct instant (people due in the
+    same minute are mostly due again at the same minute tomorrow)."""
+    by_instant: dict[datetime | None, list[int]] = defaultdict(list)
+    for row in people:
+        by_instant[row.next_due_at].append(row.pk)
+    for instant, pks in by_instant.items():
+        ReminderSettings.objects.filter(pk__in=pks).update(next_due_at=instant)
 
 
 @dataclass
@@ -152,6 +188,7 @@ def send(
     for sub in PushSubscription.objects.filter(user_id__in=user_ids):
         targets[sub.user_id].append(delivery.Target(sub.pk, sub.endpoint, sub.p256dh, sub.auth))
     checked_in = _checked_in(claims)
+    in_a_trial = set(Trial.objects.filter(owner_id__in=user_ids).values_list("owner_id", flat=True))
     mail_ok = delivery.mail_configured()
     now = now or timezone.now()
     jobs: list[_Job] = []
@@ -167,7 +204,7 @@ def send(
             if not mine and not by_email:
                 _finish(row, Status.SKIPPED, now)
             else:
-                message = message_for(user, row.kind, row.night)
+                message = message_for(user, row.kind, row.night, row.user_id in in_a_trial)
                 jobs.append(_Job(row, message, mine, by_email, user))
 
     pushes = [(job, target) for job in jobs for target in job.targets]
@@ -201,7 +238,14 @@ def send(
         ok = good > 0 or job.row.pk in mailed
         _finish(job.row, Status.SENT if ok else Status.FAILED, finished, ", ".join(channels))
 
-    Delivery.objects.bulk_update(claims, ["status", "finished_at", "channels"])
+    outcome: dict[tuple, list[int]] = defaultdict(list)
+    for row in claims:
+        outcome[(row.status, row.finished_at, row.channels)].append(row.pk)
+    # One UPDATE per distinct outcome (a handful): bulk_update's CASE per row costs far more.
+    for (status, finished_at, channels), pks in outcome.items():
+        Delivery.objects.filter(pk__in=pks).update(
+            status=status, finished_at=finished_at, channels=channels
+        )
     gone = [r.target.id for rs in pushed.values() for r in rs if r.gone]
     if gone:
         report.subscriptions_removed += PushSubscription.objects.filter(pk__in=gone).delete()[0]
@@ -240,8 +284,16 @@ def run_pass(
             return total
 
 
+def warm_up() -> None:
+    """Load the VAPID key and the URL map before the first reminder is due, not while it waits."""
+    delivery.vapid.keys()
+    reverse("tonight")
+    checklist_sentence()
+
+
 def run_scheduler(stop: threading.Event, interval: float = 60.0) -> None:
     """Run a pass at the start of every interval (each minute, on the clock) until ``stop``."""
+    warm_up()
     while not stop.is_set():
         try:
             report = run_pass(stopping=stop.is_set)
