@@ -209,3 +209,16 @@ def test_the_evening_reminder_names_tonights_trial_plan(django_user_model, push_
     run_pass(now=EVENING)
     payload = browser.decrypt(push_service.received_by("max")[0].body)
     assert payload["body"].startswith("Tonight: take a capsule from pack 1")
+
+
+def test_a_reminder_turned_on_after_its_time_waits_for_the_next_day(django_user_model):
+    user = person(django_user_model, "ned", now=EVENING + timedelta(minutes=20),
+                  evening_enabled=True, evening_time=time(21, 0))  # fmt: skip
+    assert ReminderSettings.objects.get(user=user).next_due_at == EVENING + timedelta(days=1)
+
+
+def test_a_settings_save_just_after_the_reminders_time_does_not_lose_it(django_user_model):
+    """Saved at 21:00:30, before the worker's 21:00 pass reached this person."""
+    user = person(django_user_model, "ola", now=EVENING + timedelta(seconds=30),
+                  evening_enabled=True, evening_time=time(21, 0))  # fmt: skip
+    assert ReminderSettings.objects.get(user=user).next_due_at == EVENING

@@ -8,12 +8,11 @@ time, or a trial (both rescheduled by signals too).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
 from crampwise.reminders.core.schedule import (
-    LATE_LIMIT,
     Plan,
     default_evening,
     default_morning,
@@ -55,14 +54,20 @@ def running_trials(user_ids: Iterable[int]) -> dict[int, Trial]:
     return {trial.owner_id: trial for trial in trials}
 
 
+# Saving settings looks back this far: the worker's pass each minute may not have reached a
+# reminder that fell due a moment ago. Not further: a reminder turned on at 21:20 for 21:00 is
+# not sent at once.
+LOOK_BACK = timedelta(minutes=2)
+
+
 def first_due(plan: Plan, now: datetime) -> datetime | None:
     """The instant the worker should next look at a person.
 
-    It looks back by the late limit: a reminder due a moment ago that no worker has sent yet (the
-    settings were saved between its time and the worker's next pass) still goes out. The ledger
+    It looks back a little (``LOOK_BACK``): a reminder due a moment ago that no worker has sent yet
+    (the settings were saved between its time and the worker's pass) still goes out. The ledger
     stops a reminder already sent from going out twice.
     """
-    due = next_due(plan, now - LATE_LIMIT)
+    due = next_due(plan, now - LOOK_BACK)
     return due.at if due else None
 
 

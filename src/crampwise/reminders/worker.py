@@ -193,13 +193,16 @@ def send(
     now = now or timezone.now()
     jobs: list[_Job] = []
     for row in claims:
-        user = users[row.user_id]
-        if too_late(row.due_at, now):
+        user = users.get(row.user_id)
+        if user is None:  # the account was deleted since the claim (its rows went with it)
+            _finish(row, Status.SKIPPED, now)
+        elif too_late(row.due_at, now):
             _finish(row, Status.DROPPED, now)
         elif row.kind == Kind.MORNING and (row.user_id, row.night) in checked_in:
             _finish(row, Status.SKIPPED, now)
         else:
-            by_email = bool(mail_ok and user.reminder_settings.email_enabled and user.email)
+            wanted = getattr(user, "reminder_settings", None)
+            by_email = bool(mail_ok and wanted and wanted.email_enabled and user.email)
             mine = targets.get(row.user_id, [])
             if not mine and not by_email:
                 _finish(row, Status.SKIPPED, now)
