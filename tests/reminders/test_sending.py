@@ -222,3 +222,28 @@ def test_a_settings_save_just_after_the_reminders_time_does_not_lose_it(django_u
     user = person(django_user_model, "ola", now=EVENING + timedelta(seconds=30),
                   evening_enabled=True, evening_time=time(21, 0))  # fmt: skip
     assert ReminderSettings.objects.get(user=user).next_due_at == EVENING
+
+
+def test_starting_a_trial_schedules_its_milestones_and_the_eve_gets_a_message(
+    django_user_model, push_service
+):
+    """Evening and morning reminders off, milestones on: the trial alone puts a reminder due."""
+    from django.utils import timezone
+
+    from crampwise.trials.services.lifecycle import create_trial
+
+    user = person(django_user_model, "pia", evening_enabled=False)
+    assert ReminderSettings.objects.get(user=user).next_due_at is None
+    browser = Subscriber()
+    subscribe(user, push_service, browser, "pia")
+    start = timezone.now().date() + timedelta(days=3)
+    create_trial(user, remedy_id="stretching", kind="stretching", start=start,
+                 pairs=2, period_nights=7, washout_nights=0)  # fmt: skip
+
+    eve = datetime.combine(start - timedelta(days=1), time(22, 0), tzinfo=UTC)  # bedtime - 30 min
+    assert ReminderSettings.objects.get(user=user).next_due_at == eve
+    assert run_pass(now=eve).sent == 1
+    payload = browser.decrypt(push_service.received_by("pia")[0].body)
+    assert payload["title"] == "Your trial starts tomorrow"
+    assert payload["body"].startswith("Tonight:")
+    assert payload["tag"] == f"crampwise-trial_starts-{(start - timedelta(days=1)).isoformat()}"
