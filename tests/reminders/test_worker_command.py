@@ -15,6 +15,14 @@ import pytest
 from tests.reminders.pushservice import FakePushService, Subscriber
 from tests.reminders.test_two_workers import SETUP, worker_env
 
+ENQUEUE = """
+import os, sys
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crampwise.settings")
+import django; django.setup()
+from tests.reminders.queued import leave_a_mark
+leave_a_mark.enqueue(sys.argv[1])
+"""
+
 
 def children(pid: int) -> list[int]:
     found = []
@@ -39,7 +47,7 @@ def wait_for(condition, seconds: float = 60) -> None:
 
 
 @pytest.mark.slow
-def test_the_worker_sends_due_reminders_and_stops_cleanly_on_sigterm(tmp_path):
+def test_the_worker_sends_due_reminders_runs_queued_tasks_and_stops_cleanly_on_sigterm(tmp_path):
     env = worker_env(f"sqlite:///{tmp_path / 'worker.sqlite3'}", tmp_path)
     browser = Subscriber()
     with FakePushService() as service:
@@ -47,6 +55,10 @@ def test_the_worker_sends_due_reminders_and_stops_cleanly_on_sigterm(tmp_path):
         setup = subprocess.run([sys.executable, "-c", SETUP], input=json.dumps([sub]), env=env,
                                capture_output=True, text=True, timeout=300)  # fmt: skip
         assert setup.returncode == 0, setup.stderr
+        mark = tmp_path / "queued-task-ran"
+        enqueue = subprocess.run([sys.executable, "-c", ENQUEUE, str(mark)], env=env,
+                                 capture_output=True, text=True, timeout=300)  # fmt: skip
+        assert enqueue.returncode == 0, enqueue.stderr
         worker = subprocess.Popen(
             [sys.executable, "-m", "crampwise.cli", "worker", "--interval", "1"],
             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -54,7 +66,7 @@ def test_the_worker_sends_due_reminders_and_stops_cleanly_on_sigterm(tmp_path):
         try:
             wait_for(lambda: service.received_by("b"))
             assert browser.decrypt(service.received_by("b")[0].body)["url"] == "/tonight/"
-            wait_for(lambda: children(worker.pid))  # the task queue runs beside the scheduler
+            wait_for(mark.exists)  # the task queue runs beside the scheduler
             queue = children(worker.pid)
             worker.send_signal(signal.SIGTERM)
             _out, err = worker.communicate(timeout=60)
