@@ -245,5 +245,5 @@ def test_starting_a_trial_schedules_its_milestones_and_the_eve_gets_a_message(
     assert run_pass(now=eve).sent == 1
     payload = browser.decrypt(push_service.received_by("pia")[0].body)
     assert payload["title"] == "Your trial starts tomorrow"
-    assert payload["body"].startswith("Tonight:")
+    assert payload["body"].startswith("From tomorrow night: ")
     assert payload["tag"] == f"crampwise-trial_starts-{(start - timedelta(days=1)).isoformat()}"

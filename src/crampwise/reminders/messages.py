@@ -75,8 +75,10 @@ def _morning(user, night: date) -> Message:
 
 def _trial(user, kind: Kind, night: date) -> Message:
     if kind is Kind.TRIAL_STARTS:
-        words, url = _plan_line(user, night + timedelta(days=1))
-        title, body = _("Your trial starts tomorrow"), words
+        plan = tonight_for(user, night + timedelta(days=1))
+        url = plan["url"] if plan else None
+        title = _("Your trial starts tomorrow")
+        body = _("From tomorrow night: %(plan)s.") % {"plan": plan["plan"]} if plan else ""
     elif kind is Kind.PERIOD_CHANGES:
         words, url = _plan_line(user, night)
         title, body = _("Your trial plan changes tonight"), words
