@@ -97,7 +97,10 @@ def main() -> None:
     "--workers", default=None, type=int, help="Worker processes (default: CRAMPWISE_WORKERS or 2)."
 )
 @click.option("--no-migrate", is_flag=True, help="Do not apply database migrations first.")
-def serve(host: str, port: int, workers: int | None, no_migrate: bool) -> None:
+@click.option(
+    "--no-worker", is_flag=True, help="Do not start a `crampwise worker` (reminders, tasks)."
+)
+def serve(host: str, port: int, workers: int | None, no_migrate: bool, no_worker: bool) -> None:
     """Apply migrations and serve the web app with a production HTTP server (gunicorn)."""
     setup_django()
     from django.conf import settings
@@ -112,9 +115,35 @@ def serve(host: str, port: int, workers: int | None, no_migrate: bool) -> None:
                 migrate_quietly()
             workers = workers or int(os.environ.get("CRAMPWISE_WORKERS", "2"))
             click.echo(f"crampwise is serving on http://{host}:{port}/ (press Ctrl+C to stop)")
-            run(host, port, workers)
+            background = None if no_worker else start_worker()
+            try:
+                run(host, port, workers)
+            finally:
+                if background is not None:
+                    stop_worker(background)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def start_worker():
+    """One `crampwise worker` beside the server, in its own session so it stops only when told."""
+    import subprocess
+
+    command = [sys.executable, "-m", "crampwise.cli", "worker", "--no-migrate"]
+    return subprocess.Popen(command, start_new_session=True)
+
+
+def stop_worker(child) -> None:
+    import signal
+    import subprocess
+
+    if child.poll() is None:
+        child.send_signal(signal.SIGTERM)
+    try:
+        child.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
 
 
 @main.group()

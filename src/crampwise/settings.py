@@ -119,8 +119,28 @@ ACCOUNT_ADAPTER = "crampwise.accounts.adapter.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "crampwise.accounts.forms.SignupZoneForm"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 
-EMAIL_BACKEND = env.env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Mail goes out by SMTP once a host is set; without one it is only printed (no mail server).
+EMAIL_HOST = env.env_str("EMAIL_HOST", "")
+EMAIL_PORT = env.env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env.env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env.env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env.env_bool("EMAIL_USE_TLS", True)
+EMAIL_USE_SSL = env.env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = 30
+EMAIL_BACKEND = env.env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
 DEFAULT_FROM_EMAIL = env.env_str("DEFAULT_FROM_EMAIL", "crampwise@localhost")
+
+# Reminders by web push (docs/reminders.md). Without a private key one is generated into DATA_DIR.
+VAPID_PRIVATE_KEY = env.env_str("VAPID_PRIVATE_KEY", "")
+VAPID_PUBLIC_KEY = env.env_str("VAPID_PUBLIC_KEY", "")
+VAPID_SUBJECT = env.env_str("VAPID_SUBJECT", "mailto:" + DEFAULT_FROM_EMAIL)
+# Admit http://127.0.0.1 push endpoints (a local test push service); real ones are always https.
+PUSH_ALLOW_HTTP_LOOPBACK = env.env_bool("PUSH_ALLOW_HTTP_LOOPBACK", False)
 
 # allauth's rate limits live in the cache; a cache shared by every app server makes them real.
 _REDIS_URL = env.env_str("REDIS_URL", "")

@@ -1,5 +1,9 @@
 """Web pages of the reminders app."""
 
-from django.urls import path  # noqa: F401  # filled in by the app
+from django.urls import path
 
-urlpatterns: list = []
+from crampwise.reminders import views
+
+urlpatterns: list = [
+    path("reminders/unsubscribe/<str:token>/", views.unsubscribe, name="reminders_unsubscribe"),
+]
