@@ -187,6 +187,10 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Web push (docs/reminders.md): a browser's push endpoint must be https; tests and a local push
+# service may also use http://127.0.0.1.
+PUSH_ALLOW_HTTP_LOOPBACK = env.env_bool("PUSH_ALLOW_HTTP_LOOPBACK", False)
+
 # REST API throttling (docs/api.md, "Throttling").
 API_RATE_PER_TOKEN = env.env_str("API_RATE_PER_TOKEN", "300/min")
 API_RATE_PER_IP = env.env_str("API_RATE_PER_IP", "600/min")

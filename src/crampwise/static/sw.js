@@ -54,3 +54,49 @@ self.addEventListener("sync", (event) => {
     }));
   }
 });
+
+// Reminders (docs/reminders.md): the server sends {"title", "body", "url", "tag"}. A tag replaces
+// an older notification of the same kind rather than piling them up.
+self.addEventListener("push", (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (e) {
+    data = { body: event.data ? event.data.text() : "" };
+  }
+  const title = typeof data.title === "string" && data.title ? data.title : "crampwise";
+  const options = {
+    body: typeof data.body === "string" ? data.body : "",
+    icon: "/static/icon-192.png",
+    badge: "/static/icon-192.png",
+    data: { url: sameOriginPath(data.url) },
+  };
+  if (typeof data.tag === "string" && data.tag) options.tag = data.tag;
+  event.waitUntil(self.registration.showNotification(title, options));
+});
+
+// Only a path on this site: a payload can never send a tap to another site.
+function sameOriginPath(url) {
+  if (typeof url !== "string" || !url) return "/";
+  try {
+    const target = new URL(url, self.location.origin);
+    return target.origin === self.location.origin ? target.pathname + target.search + target.hash : "/";
+  } catch (e) {
+    return "/";
+  }
+}
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const path = sameOriginPath(event.notification.data && event.notification.data.url);
+  const target = new URL(path, self.location.origin).href;
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+      const same = windows.find((w) => w.url === target);
+      if (same) return same.focus();
+      const any = windows.find((w) => new URL(w.url).origin === self.location.origin);
+      if (any && "navigate" in any) return any.focus().then((w) => (w || any).navigate(target));
+      return self.clients.openWindow(target);
+    })
+  );
+});
