@@ -76,15 +76,23 @@ def test_an_endpoint_that_is_not_https_to_a_host_name_is_refused(api, endpoint):
 
 def test_the_loopback_setting_admits_http_127_0_0_1_only(api, settings):
     settings.PUSH_ALLOW_HTTP_LOOPBACK = True
-    assert api.post("/push-subscriptions", subscription("http://127.0.0.1:8080/p/1")).status_code == 201
+    assert (
+        api.post("/push-subscriptions", subscription("http://127.0.0.1:8080/p/1")).status_code
+        == 201
+    )
     assert api.post("/push-subscriptions", subscription("http://10.0.0.7/p/1")).status_code == 422
-    assert api.post("/push-subscriptions", subscription("http://push.example.net/1")).status_code == 422
+    assert (
+        api.post("/push-subscriptions", subscription("http://push.example.net/1")).status_code
+        == 422
+    )
 
 
 def test_the_loopback_rule_on_its_own():
     assert endpoint_problem("http://127.0.0.1/p", allow_http_loopback=False)
     assert endpoint_problem("http://127.0.0.1/p", allow_http_loopback=True) is None
-    assert endpoint_problem("https://fcm.googleapis.com/fcm/send/x", allow_http_loopback=False) is None
+    assert (
+        endpoint_problem("https://fcm.googleapis.com/fcm/send/x", allow_http_loopback=False) is None
+    )
 
 
 @pytest.mark.parametrize(

@@ -164,7 +164,9 @@ def test_the_web_app_session_needs_the_csrf_token(owner):
     browser.get("/settings/reminders/")  # sets the csrftoken cookie
     token = browser.cookies["csrftoken"].value
     accepted = browser.put(
-        "/api/v1/reminders", SETTINGS, content_type="application/json", headers={"X-CSRFToken": token}
+        "/api/v1/reminders",
+        SETTINGS,
+        content_type="application/json",
+        headers={"X-CSRFToken": token},
     )
     assert accepted.status_code == 200
-

@@ -51,7 +51,10 @@ class Caller:
 
     def send(self, method: str, path: str, data):
         return getattr(self.client, method)(
-            "/api/v1" + path, json.dumps(data), content_type="application/json", headers=self.headers
+            "/api/v1" + path,
+            json.dumps(data),
+            content_type="application/json",
+            headers=self.headers,
         )
 
     def put(self, path, data):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Alarm, Calendar, Event
+from icalendar import Alarm, Calendar, Event, vDuration
 
 from crampwise.core.i18n import gettext as _
 
@@ -136,7 +136,7 @@ def build_calendar(content: FeedContent) -> bytes:
     calendar.add("x-wr-calname", _("crampwise reminders"))
     calendar.add("x-wr-timezone", content.zone)
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", REFRESH)
+    calendar.add("x-published-ttl", vDuration(REFRESH))  # an X- property is text unless told
     for offset in range(WINDOW_NIGHTS):
         night = content.today + timedelta(days=offset)
         for event in (evening_event(content, night, zone), morning_event(content, night, zone)):
