@@ -1,4 +1,5 @@
 """GET/PATCH /api/v1/me: the profile page's fields, with the profile page's own rules."""
+# ruff: noqa: F811  # the fixtures come from tests/reminders/web_helpers.py
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
 """Push subscriptions and the push key: a browser subscribes once, and only its owner removes it."""
+# ruff: noqa: F811  # the fixtures come from tests/reminders/web_helpers.py
 
 from __future__ import annotations
 

@@ -1,11 +1,11 @@
 """GET/PUT /api/v1/reminders: the settings a person sees, their defaults, and who may change them."""
+# ruff: noqa: F811  # the fixtures come from tests/reminders/web_helpers.py
 
 from __future__ import annotations
 
 import sys
 import types
-from datetime import datetime, time
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, time
 
 import pytest
 
@@ -89,7 +89,7 @@ def test_bad_input_is_a_422_naming_the_field(api, owner, body, field):
 
 
 def test_a_pause_must_be_today_or_later_and_within_a_year(api, owner, monkeypatch):
-    freeze(monkeypatch, datetime(2026, 12, 6, 12, 0, tzinfo=dt_timezone.utc))
+    freeze(monkeypatch, datetime(2026, 12, 6, 12, 0, tzinfo=UTC))
     assert fields(api.put("/reminders", {"paused_until": "2026-12-05"})) == {"paused_until"}
     assert fields(api.put("/reminders", {"paused_until": "2028-01-01"})) == {"paused_until"}
     response = api.put("/reminders", {"paused_until": "2026-12-06"})

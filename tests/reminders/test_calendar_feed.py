@@ -1,10 +1,10 @@
 """The calendar feed: a secret address, RFC 5545 text with local times, and nobody else's data."""
+# ruff: noqa: F811  # the fixtures come from tests/reminders/web_helpers.py
 
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, time, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -96,14 +96,14 @@ def test_the_local_time_stays_the_same_across_a_change_of_clocks(
 
 
 def test_paused_nights_have_no_reminders(api, client, owner, monkeypatch):
-    freeze(monkeypatch, datetime(2026, 12, 6, 12, tzinfo=dt_timezone.utc))
+    freeze(monkeypatch, datetime(2026, 12, 6, 12, tzinfo=UTC))
     evening(owner, paused_until=date(2026, 12, 9))
     nights = {e.decoded("DTSTART").date() for e in events(read(client, feed_path(api)))}
     assert min(nights) == date(2026, 12, 10)
 
 
 def test_a_blinded_trial_shows_the_pack_never_the_remedy(api, client, owner, monkeypatch):
-    freeze(monkeypatch, datetime(2026, 12, 6, 12, tzinfo=dt_timezone.utc))
+    freeze(monkeypatch, datetime(2026, 12, 6, 12, tzinfo=UTC))
     create_trial(
         owner, remedy_id="magnesium", kind="supplement", start=date(2026, 12, 6), pairs=2,
         period_nights=14, washout_nights=7, blinded=True, seed=5,
@@ -126,7 +126,7 @@ def test_a_blinded_trial_shows_the_pack_never_the_remedy(api, client, owner, mon
 
 
 def test_an_open_trial_names_the_plan_and_rings_when_asked(api, client, owner, monkeypatch):
-    freeze(monkeypatch, datetime(2026, 12, 6, 12, tzinfo=dt_timezone.utc))
+    freeze(monkeypatch, datetime(2026, 12, 6, 12, tzinfo=UTC))
     evening(owner, trial_milestones=False)
     create_trial(
         owner, remedy_id="stretching", kind="stretching", start=date(2026, 12, 6), pairs=2,
@@ -166,7 +166,7 @@ def test_the_database_holds_only_the_hash(api, client, owner):
 
 
 def test_another_persons_token_never_shows_your_data(api, other_api, client, owner, monkeypatch):
-    freeze(monkeypatch, datetime(2026, 12, 6, 12, tzinfo=dt_timezone.utc))
+    freeze(monkeypatch, datetime(2026, 12, 6, 12, tzinfo=UTC))
     evening(owner, at=time(20, 17))
     create_trial(
         owner, remedy_id="stretching", kind="stretching", start=date(2026, 12, 6), pairs=2,

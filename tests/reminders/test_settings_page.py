@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date, datetime, time
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, time
 
 import pytest
 
@@ -81,7 +80,7 @@ def test_email_is_offered_only_when_it_can_arrive(owner_client, owner, settings)
 
 
 def test_pause_and_resume(owner_client, owner, monkeypatch):
-    freeze(monkeypatch, datetime(2026, 12, 6, 12, tzinfo=dt_timezone.utc))
+    freeze(monkeypatch, datetime(2026, 12, 6, 12, tzinfo=UTC))
     owner_client.post(PAGE, {"evening_enabled": "on"})
     refused = owner_client.post(PAGE + "pause/", {"paused_until": "2026-12-01"})
     assert refused.status_code == 422
@@ -96,7 +95,7 @@ def test_pause_and_resume(owner_client, owner, monkeypatch):
 
 
 def test_saving_the_form_keeps_a_pause(owner_client, owner, monkeypatch):
-    freeze(monkeypatch, datetime(2026, 12, 6, 12, tzinfo=dt_timezone.utc))
+    freeze(monkeypatch, datetime(2026, 12, 6, 12, tzinfo=UTC))
     owner_client.post(PAGE + "pause/", {"paused_until": "2026-12-20"})
     owner_client.post(PAGE, {"morning_enabled": "on"})
     assert ReminderSettings.objects.get(user=owner).paused_until == date(2026, 12, 20)
