@@ -49,8 +49,8 @@ class RemindersIn(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    evening: SlotIn = Field(default_factory=lambda: SlotIn())
-    morning: SlotIn = Field(default_factory=lambda: SlotIn())
+    evening: SlotIn = Field(default_factory=lambda: SlotIn.model_validate({}))
+    morning: SlotIn = Field(default_factory=lambda: SlotIn.model_validate({}))
     paused_until: IsoDate | None = Field(
         None, description="No reminders up to and including this date (YYYY-MM-DD)."
     )

@@ -116,8 +116,12 @@
           say("already");
         }
       }).catch(function (error) {
-        // A browser without a push service (some headless or private modes) fails in subscribe.
-        say(error && error.say ? error.say : (error && error.name === "NotSupportedError" ? "unsupported" : "failed"), true);
+        // A browser without a push service (some headless or private modes, some privacy
+        // settings) fails in subscribe with AbortError or NotSupportedError.
+        var name = error && error.name;
+        var key = error && error.say ? error.say
+          : (name === "AbortError" || name === "NotSupportedError" ? "unsupported" : "failed");
+        say(key, true);
       }).then(function () { button.disabled = false; });
     });
   }
