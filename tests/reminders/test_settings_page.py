@@ -29,7 +29,7 @@ def test_visitors_are_sent_to_log_in(client):
 
 def test_the_page_shows_default_times_and_the_device_button(owner_client):
     html = owner_client.get(PAGE).content.decode()
-    assert "Leave it empty for 30 minutes before your bedtime (22:30): now 22:00." in html
+    assert "Leave it empty to be reminded 30 minutes before your bedtime (22:30), at 22:00." in html
     assert "Turn on notifications on this device" in html
     assert "Times are in your time zone, Europe/London." in html
     assert "<script>" not in html and "onclick" not in html  # no inline scripts (CSP)
@@ -140,4 +140,4 @@ def test_the_page_says_times_in_the_persons_own_zone(owner_client, owner):
     owner.profile.bedtime = time(23, 0)
     owner.profile.save()
     html = owner_client.get(PAGE).content.decode()
-    assert "Asia/Kolkata" in html and "now 22:30" in html
+    assert "Asia/Kolkata" in html and "(23:00), at 22:30" in html

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crampwise.reminders import feeds, preferences
+from crampwise.reminders.core.clock import evening_time, morning_time
 from crampwise.reminders.forms import PauseForm, RemindersForm
 from crampwise.reminders.models import CalendarFeed, PushSubscription
 
@@ -45,6 +46,8 @@ def page_context(request, *, form=None, pause_form=None, new_feed_url=None) -> d
         "paused": stored.paused_until is not None and stored.paused_until >= today,
         "evening": times.evening,
         "morning": times.morning,
+        "evening_default": evening_time(None, user.profile.bedtime).time,
+        "morning_default": morning_time(None, user.profile.wake_time).time,
         "profile": user.profile,
         "email_available": can_email,
         "mail_is_set_up": preferences.mail_is_set_up(),
