@@ -6,11 +6,13 @@ Every operation acts on the caller's own records only; another person's subscrip
 from __future__ import annotations
 
 import importlib
+import logging
 import uuid
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
@@ -25,6 +27,7 @@ from crampwise.reminders.fields import ClockTime
 from crampwise.reminders.models import CalendarFeed, PushSubscription, ReminderSettings
 
 router = Router(tags=["reminders"])
+logger = logging.getLogger(__name__)
 
 USER_AGENT_MAX = 300
 
@@ -269,6 +272,9 @@ def push_key(request):
         vapid = importlib.import_module("crampwise.reminders.vapid")
         key = vapid.public_key()
     except (ImportError, AttributeError):
+        key = ""
+    except ImproperlyConfigured:
+        logger.exception("the VAPID key is not usable")
         key = ""
     if not key:
         raise problem(503, _("Notifications are not set up on this server yet."))

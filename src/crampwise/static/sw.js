@@ -3,7 +3,7 @@
 const VERSION = "crampwise-v2";
 // The cramp page's scripts too: offline at 3 a.m., the relief guide still fills "Where?" in place.
 const CORE = ["/static/crampwise.css", "/static/guidance.css", "/static/crampwise.js", "/static/offline.js",
-              "/static/episode.js", "/static/zone.js", "/static/copy.js", "/static/icon.svg",
+              "/static/episode.js", "/static/zone.js", "/static/copy.js", "/static/reminders.js", "/static/icon.svg",
               "/static/icon-192.png", "/offline/"];
 
 self.addEventListener("install", (event) => {
