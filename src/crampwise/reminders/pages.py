@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -98,7 +99,8 @@ def pause(request):
     preferences.set_pause(request.user, until)
     messages.success(
         request,
-        _("Reminders are paused until the end of %(date)s.") % {"date": until.strftime("%d %b %Y")},
+        _("Reminders are paused until the end of %(date)s.")
+        % {"date": date_format(until, "l j F Y")},
     )
     return redirect("reminders")
 
