@@ -87,7 +87,10 @@ def trial_milestones(trials: list[Trial], first: date, last: date) -> list[Entry
             if scheduled is not None and scheduled.arm is not Arm.BASELINE:
                 words = bare_plan(trial, scheduled)
                 entries.append(
-                    Entry(period.first_night, _("New trial plan from tonight: %s") % words)
+                    Entry(
+                        period.first_night,
+                        _("New trial plan from tonight: %(plan)s") % {"plan": words},
+                    )
                 )
         entries.append(Entry(trial.end, _("Last night of your trial")))
         entries.append(
