@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 import types
 from pathlib import Path
 
@@ -223,3 +224,82 @@ def test_a_calendar_address_is_made_copied_and_revoked(
     expect(page.get_by_text("The calendar address is turned off.")).to_be_visible()
     assert not CalendarFeed.objects.exists()
     assert page.request.get(url).status == 404
+
+
+def service_worker(page, url):
+    """The page's service worker, once it controls the page (Playwright can run code inside it)."""
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    for _ in range(100):
+        if page.context.service_workers:
+            return page.context.service_workers[0]
+        time.sleep(0.1)
+    pytest.fail("the service worker did not start")
+
+
+def test_a_push_shows_its_notification_and_a_tap_opens_only_this_site(
+    live_server, page, django_user_model
+):
+    """The worker's push handler shows the payload; its click handler keeps to this site's paths."""
+    make_user(django_user_model, "notified")
+    page.context.grant_permissions(["notifications"], origin=live_server.url)
+    log_in(page, live_server.url, "notified")
+    worker = service_worker(page, live_server.url)
+    shown = worker.evaluate(
+        """async () => {
+        const payload = {title: "Time for bed", body: "Tonight: pack 2", url: "/checkin/?from=push",
+                         tag: "evening"};
+        const event = new PushEvent("push", {data: JSON.stringify(payload)});
+        let done;
+        event.waitUntil = (p) => { done = p; };
+        self.dispatchEvent(event);
+        await done;
+        const list = await self.registration.getNotifications({tag: "evening"});
+        return list.map((n) => ({title: n.title, body: n.body, url: n.data.url, tag: n.tag}));
+    }"""
+    )
+    assert shown == [
+        {
+            "title": "Time for bed",
+            "body": "Tonight: pack 2",
+            "url": "/checkin/?from=push",
+            "tag": "evening",
+        }
+    ]
+    outside = worker.evaluate(
+        """async () => {
+        const event = new PushEvent("push", {data: JSON.stringify({title: "x", url: "https://evil.example/", tag: "t2"})});
+        let done;
+        event.waitUntil = (p) => { done = p; };
+        self.dispatchEvent(event);
+        await done;
+        const list = await self.registration.getNotifications({tag: "t2"});
+        return list[0].data.url;
+    }"""
+    )
+    assert outside == "/"
+
+
+def test_a_tap_on_a_reminder_takes_the_open_window_to_its_page(
+    live_server, page, django_user_model
+):
+    make_user(django_user_model, "tapper")
+    page.context.grant_permissions(["notifications"], origin=live_server.url)
+    log_in(page, live_server.url, "tapper")
+    worker = service_worker(page, live_server.url)
+    for _ in range(100):
+        if page.evaluate("navigator.serviceWorker.controller !== null"):
+            break
+        time.sleep(0.1)
+    worker.evaluate(
+        """async () => {
+        await self.registration.showNotification("Morning", {tag: "morning",
+            data: {url: "/checkin/?from=push"}});
+        const [notification] = await self.registration.getNotifications({tag: "morning"});
+        const event = new NotificationEvent("notificationclick", {notification});
+        let done;
+        event.waitUntil = (p) => { done = p; };
+        self.dispatchEvent(event);
+        await done;
+    }"""
+    )
+    page.wait_for_url(live_server.url + "/checkin/?from=push")

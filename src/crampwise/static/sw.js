@@ -92,11 +92,15 @@ self.addEventListener("notificationclick", (event) => {
   const target = new URL(path, self.location.origin).href;
   event.waitUntil(
     self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+      // focus() may be refused without the tap's user activation; the page still goes there.
       const same = windows.find((w) => w.url === target);
-      if (same) return same.focus();
+      if (same) return same.focus().catch(() => same);
       const any = windows.find((w) => new URL(w.url).origin === self.location.origin);
-      if (any && "navigate" in any) return any.focus().then((w) => (w || any).navigate(target));
-      return self.clients.openWindow(target);
+      if (!any || !("navigate" in any)) return self.clients.openWindow(target);
+      // navigate() works only on a window this worker controls; else open a new one.
+      return any.navigate(target)
+        .then((w) => (w ? w.focus().catch(() => w) : self.clients.openWindow(target)))
+        .catch(() => self.clients.openWindow(target));
     })
   );
 });
