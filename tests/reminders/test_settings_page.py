@@ -141,3 +141,17 @@ def test_the_page_says_times_in_the_persons_own_zone(owner_client, owner):
     owner.profile.save()
     html = owner_client.get(PAGE).content.decode()
     assert "Asia/Kolkata" in html and "(23:00), at 22:30" in html
+
+
+def test_a_clinician_with_a_grant_sees_only_their_own_reminders(client, owner, clinician):
+    from crampwise.clinician.models import Grant
+
+    Grant.objects.create(patient=owner, clinician=clinician)
+    device = add_device(owner)
+    CalendarFeed.objects.create(user=owner, token_hash="0" * 64)
+    client.force_login(clinician)
+    html = client.get(PAGE).content.decode()
+    assert "Firefox on Android" not in html and "You have a calendar address" not in html
+    assert client.post(PAGE + f"devices/{device.pk}/remove/").status_code == 404
+    client.post(PAGE + "calendar/revoke/")
+    assert CalendarFeed.objects.filter(user=owner).exists()
