@@ -12,7 +12,9 @@ from crampwise.api.tokens import create_token, revoke_token
 from crampwise.api.urls import api as ninja_api
 from crampwise.diary import services
 from crampwise.diary.models import CustomFactor, Episode, Medicine, Night
+from crampwise.reminders.models import PushSubscription
 from tests.api.conftest import bearer
+from tests.reminders.web_helpers import browser_keys, subscription
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +54,24 @@ OPERATIONS = {
     "deleteMedicine": ("DELETE", "/medicines/{medicine}", None, {204}, {404}),
     "getInsightsSummary": ("GET", "/insights/summary", None, {200}, {200}),
     "exportNightsCsv": ("GET", "/export/nights.csv", None, {200}, {200}),
+    "getMe": ("GET", "/me", None, {200}, {200}),
+    "updateMe": ("PATCH", "/me", {"bedtime": "22:00"}, {200}, {200}),
+    "getReminders": ("GET", "/reminders", None, {200}, {200}),
+    "replaceReminders": ("PUT", "/reminders", {"evening": {"enabled": True}}, {200}, {200}),
+    "createPushSubscription": (
+        "POST",
+        "/push-subscriptions",
+        subscription("https://push.example.net/send/new-browser"),
+        {201},
+        {201},
+    ),
+    "listPushSubscriptions": ("GET", "/push-subscriptions", None, {200}, {200}),
+    "deletePushSubscription": ("DELETE", "/push-subscriptions/{subscription}", None, {204}, {404}),
+    # 503 until the server has a VAPID key (crampwise.reminders.vapid).
+    "getPushKey": ("GET", "/push-key", None, {200, 503}, {200, 503}),
+    "createCalendarFeed": ("POST", "/calendar-feed", None, {201}, {201}),
+    "getCalendarFeed": ("GET", "/calendar-feed", None, {200}, {200}),
+    "deleteCalendarFeed": ("DELETE", "/calendar-feed", None, {204}, {204}),
 }
 READS = [op for op, (method, *_rest) in OPERATIONS.items() if method == "GET"]
 WRITES = [op for op in OPERATIONS if op not in READS]
@@ -71,7 +91,14 @@ def alice(owner):
     )
     medicine = Medicine.objects.create(user=owner, name=SECRET_MEDICINE)
     CustomFactor.objects.create(user=owner, name="late_dinner", label="Late dinner?")
-    return {"episode": str(episode.pk), "medicine": str(medicine.pk)}
+    device = PushSubscription.objects.create(
+        user=owner, endpoint="https://push.example.net/send/alice", **browser_keys()
+    )
+    return {
+        "episode": str(episode.pk),
+        "medicine": str(medicine.pk),
+        "subscription": str(device.pk),
+    }
 
 
 def snapshot(user) -> tuple:
@@ -85,6 +112,7 @@ def snapshot(user) -> tuple:
         list(Episode.objects.filter(user=user).values_list("id", "pain", "ended_at")),
         list(Medicine.objects.filter(user=user).values_list("id", "name")),
         list(CustomFactor.objects.filter(user=user).values_list("name", "label")),
+        list(PushSubscription.objects.filter(user=user).values_list("id", "endpoint")),
     )
 
 

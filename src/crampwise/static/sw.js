@@ -3,7 +3,7 @@
 const VERSION = "crampwise-v2";
 // The cramp page's scripts too: offline at 3 a.m., the relief guide still fills "Where?" in place.
 const CORE = ["/static/crampwise.css", "/static/guidance.css", "/static/crampwise.js", "/static/offline.js",
-              "/static/episode.js", "/static/zone.js", "/static/copy.js", "/static/icon.svg",
+              "/static/episode.js", "/static/zone.js", "/static/copy.js", "/static/reminders.js", "/static/icon.svg",
               "/static/icon-192.png", "/offline/"];
 
 self.addEventListener("install", (event) => {
@@ -53,4 +53,54 @@ self.addEventListener("sync", (event) => {
       clients.forEach((client) => client.postMessage({ type: "flush" }));
     }));
   }
+});
+
+// Reminders (docs/reminders.md): the server sends {"title", "body", "url", "tag"}. A tag replaces
+// an older notification of the same kind rather than piling them up.
+self.addEventListener("push", (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (e) {
+    data = { body: event.data ? event.data.text() : "" };
+  }
+  const title = typeof data.title === "string" && data.title ? data.title : "crampwise";
+  const options = {
+    body: typeof data.body === "string" ? data.body : "",
+    icon: "/static/icon-192.png",
+    badge: "/static/icon-192.png",
+    data: { url: sameOriginPath(data.url) },
+  };
+  if (typeof data.tag === "string" && data.tag) options.tag = data.tag;
+  event.waitUntil(self.registration.showNotification(title, options));
+});
+
+// Only a path on this site: a payload can never send a tap to another site.
+function sameOriginPath(url) {
+  if (typeof url !== "string" || !url) return "/";
+  try {
+    const target = new URL(url, self.location.origin);
+    return target.origin === self.location.origin ? target.pathname + target.search + target.hash : "/";
+  } catch (e) {
+    return "/";
+  }
+}
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const path = sameOriginPath(event.notification.data && event.notification.data.url);
+  const target = new URL(path, self.location.origin).href;
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+      // focus() may be refused without the tap's user activation; the page still goes there.
+      const same = windows.find((w) => w.url === target);
+      if (same) return same.focus().catch(() => same);
+      const any = windows.find((w) => new URL(w.url).origin === self.location.origin);
+      if (!any || !("navigate" in any)) return self.clients.openWindow(target);
+      // navigate() works only on a window this worker controls; else open a new one.
+      return any.navigate(target)
+        .then((w) => (w ? w.focus().catch(() => w) : self.clients.openWindow(target)))
+        .catch(() => self.clients.openWindow(target));
+    })
+  );
 });

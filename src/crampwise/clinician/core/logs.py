@@ -1,7 +1,8 @@
-"""Keep share-link tokens out of server logs.
+"""Keep share-link and calendar-feed tokens out of server logs.
 
-A share link's token is in its path (/s/<token>/), and a token in a log file is a working key to a
-patient's report for whoever can read the logs.
+A share link's token is in its path (/s/<token>/), and so is a calendar feed's
+(/calendar/<token>.ics); a token in a log file is a working key to a patient's report or reminders
+for whoever can read the logs.
 Django's loggers get the filter ``RedactShareTokens`` (settings.LOGGING); the HTTP server's logs
 get a gunicorn logger class that writes "/s/[token]/" instead.
 Wire it with ``"logger_class": "crampwise.clinician.core.logs.RedactingGunicornLogger"`` in the
@@ -16,14 +17,19 @@ from typing import Any
 
 from gunicorn.glogging import Logger as GunicornLogger
 
-# Paths under /s/ carry a token; also %2F-encoded or in a Referer header, the same shape.
-_TOKEN_PATH = re.compile(r"(/s/)[A-Za-z0-9_\-]{8,}")
+# Paths under /s/ and /calendar/ carry a token; also %2F-encoded or in a Referer header, the same shape.
+_TOKEN_PATH = re.compile(r"(/s/|/calendar/)[A-Za-z0-9_\-]{8,}")
+_TOKEN_PREFIXES = ("/s/", "/calendar/")
+
+
+def has_token_path(text: str) -> bool:
+    return any(prefix in text for prefix in _TOKEN_PREFIXES)
 
 
 def redact(text: str) -> str:
     # The substring test first: an access-log line has a few dozen fields, almost none with a
-    # share path, so the regex runs only where a token can be.
-    return _TOKEN_PATH.sub(r"\1[token]", text) if "/s/" in text else text
+    # token path, so the regex runs only where a token can be.
+    return _TOKEN_PATH.sub(r"\1[token]", text) if has_token_path(text) else text
 
 
 class RedactingGunicornLogger(GunicornLogger):  # type: ignore[misc]  # gunicorn has no types
@@ -48,7 +54,7 @@ class RedactShareTokens(logging.Filter):
             message = record.getMessage()
         except Exception:  # a malformed record is the handler's to report, not ours
             return True
-        if "/s/" in message:
+        if has_token_path(message):
             # The finished message, not msg and args apart: an argument of any type may hold a path.
             record.msg, record.args = redact(message), ()
         if record.exc_info and not record.exc_text:
