@@ -13,8 +13,12 @@ from crampwise.api.urls import api as ninja_api
 from crampwise.diary import services
 from crampwise.diary.models import CustomFactor, Episode, Medicine, Night
 from crampwise.reminders.models import PushSubscription
+from crampwise.series import services as series_services
+from crampwise.series.models import Enrolment
 from tests.api.conftest import bearer
+from tests.conftest import make_user
 from tests.reminders.web_helpers import browser_keys, subscription
+from tests.series.builders import protocol_for
 
 pytestmark = pytest.mark.django_db
 
@@ -72,13 +76,24 @@ OPERATIONS = {
     "createCalendarFeed": ("POST", "/calendar-feed", None, {201}, {201}),
     "getCalendarFeed": ("GET", "/calendar-feed", None, {200}, {200}),
     "deleteCalendarFeed": ("DELETE", "/calendar-feed", None, {204}, {204}),
+    # Alice is a patient in a series led by a third person: she may leave it, never read it.
+    "listSeriesProtocols": ("GET", "/series/protocols", None, {200}, {200}),
+    "getSeriesPooled": ("GET", "/series/protocols/{protocol}/pooled", None, {404}, {404}),
+    "joinSeries": ("POST", "/series/join", {"code": "NO-SUCH", "consent": True}, {404}, {404}),
+    "withdrawFromSeries": (
+        "POST",
+        "/series/enrolments/{enrolment}/withdraw",
+        None,
+        {204},
+        {404},
+    ),
 }
 READS = [op for op, (method, *_rest) in OPERATIONS.items() if method == "GET"]
 WRITES = [op for op in OPERATIONS if op not in READS]
 
 
 @pytest.fixture
-def alice(owner):
+def alice(owner, django_user_model):
     """Alice's diary: a night with a private note, a logged cramp, a medicine and a factor."""
     episode, _ = services.log_episode(owner, started_at=datetime(2026, 11, 20, 3, 0, tzinfo=UTC))
     services.save_night(
@@ -94,10 +109,14 @@ def alice(owner):
     device = PushSubscription.objects.create(
         user=owner, endpoint="https://push.example.net/send/alice", **browser_keys()
     )
+    lead = make_user(django_user_model, "dr_lead", clinician=True)
+    enrolment = series_services.enrol(owner, protocol_for(lead))
     return {
         "episode": str(episode.pk),
         "medicine": str(medicine.pk),
         "subscription": str(device.pk),
+        "protocol": str(enrolment.protocol_id),
+        "enrolment": str(enrolment.pk),
     }
 
 
@@ -113,6 +132,7 @@ def snapshot(user) -> tuple:
         list(Medicine.objects.filter(user=user).values_list("id", "name")),
         list(CustomFactor.objects.filter(user=user).values_list("name", "label")),
         list(PushSubscription.objects.filter(user=user).values_list("id", "endpoint")),
+        list(Enrolment.objects.filter(patient=user).values_list("id", "withdrawn_at")),
     )
 
 
