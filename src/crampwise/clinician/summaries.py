@@ -14,6 +14,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
+from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -145,7 +146,7 @@ def count_records(user, today) -> list[NightRecord]:
     ]
 
 
-def trial_state(user) -> tuple[bool, object]:
+def trial_state(user) -> tuple[bool, date | None]:
     """(a planned look of the running trial says stop, the newest trial's last night)."""
     from crampwise.trials.models import Trial
     from crampwise.trials.services.evaluation import evaluate

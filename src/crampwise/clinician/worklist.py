@@ -9,7 +9,6 @@ report is built here; figures missing for older data are computed once, up to a 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -39,6 +38,7 @@ from crampwise.clinician.core.report_text import day
 from crampwise.clinician.models import AccessEvent, Grant
 from crampwise.clinician.tokens import format_code
 from crampwise.clinician.views import _clinician_only, _private
+from crampwise.diary import services as diary
 
 # Figures missing for old data are computed on the first view; a clinic that has just upgraded
 # runs `crampwise manage refresh_patient_summaries` instead of waiting through many of these.
@@ -71,9 +71,8 @@ def _when(condition: Q, weight: int) -> Case:
     return Case(When(condition, then=Value(weight)), default=Value(0), output_field=IntegerField())
 
 
-def worklist_queryset(clinician, today: date, query: str = "") -> QuerySet:
+def worklist_queryset(clinician, cut: rules.Cutoffs, query: str = "") -> QuerySet:
     """The clinician's open grants with each patient's figures, need score and sort keys."""
-    cut = rules.Cutoffs(today)
     w = rules.WEIGHTS
     # No summary row (a LEFT JOIN's nulls) or a failed one: stated positively, so no NULL slips
     # through a negation.
@@ -90,7 +89,7 @@ def worklist_queryset(clinician, today: date, query: str = "") -> QuerySet:
         grants = grants.filter(
             Q(patient__username__icontains=query) | Q(display_name__icontains=query)
         )
-    trial_ended = Q(**{f"{S}trial_end__gte": cut.trial_since, f"{S}trial_end__lt": today})
+    trial_ended = Q(**{f"{S}trial_end__gte": cut.trial_since, f"{S}trial_end__lte": cut.last_night})
     return grants.annotate(
         available=Case(
             When(unavailable, then=Value(False)), default=Value(True), output_field=BooleanField()
@@ -122,9 +121,11 @@ def ordered(grants: QuerySet, sort: str, direction: str) -> QuerySet:
         expression = F(name)
         if direction == "desc":
             keys.append(expression.desc(nulls_last=True))
-        else:
+        elif name == "checkin_sort":
             # The oldest check-in first, and a patient who never checked in before them all.
-            keys.append(expression.asc(nulls_first=name == "checkin_sort"))
+            keys.append(expression.asc(nulls_first=True))
+        else:
+            keys.append(expression.asc(nulls_last=True))  # no figures: last either way
     # Ties: by name, then the grant, so a page never shows one patient twice or skips one.
     return grants.order_by(*keys, "sort_name", "pk")
 
@@ -252,11 +253,10 @@ def clinician_home(request):
     _clinician_only(request)
     clinician = request.user
     summaries.ensure_for(clinician, LAZY_LIMIT)
-    today = timezone.localdate(timezone.now(), clinician.profile.zone)
-    cut = rules.Cutoffs(today)
+    cut = rules.Cutoffs(diary.last_night(clinician))
     query = _clean_query(request)
     sort, direction = _sort(request)
-    grants = ordered(worklist_queryset(clinician, today, query), sort, direction)
+    grants = ordered(worklist_queryset(clinician, cut, query), sort, direction)
     values = grants.values(
         "pk",
         "patient_id",

@@ -115,13 +115,17 @@ def urgent_flags(flags: Sequence[Mapping[str, Any]]) -> int:
 
 @dataclass(frozen=True)
 class Cutoffs:
-    """The dates that turn stored facts into today's reasons, from the reader's today."""
+    """The dates that turn stored facts into today's reasons.
 
-    today: date
+    They count from the reader's last night that is over, by the diary's own rule (before the
+    wake time, last night is still going on), so at 3 a.m. nobody is a night late yet.
+    """
+
+    last_night: date
 
     @property
-    def last_night(self) -> date:
-        return self.today - timedelta(days=1)
+    def today(self) -> date:
+        return self.last_night + timedelta(days=1)
 
     @property
     def checkin_before(self) -> date:
@@ -154,7 +158,7 @@ def active_reasons(
         "new_medicine": latest_medicine_start is not None
         and latest_medicine_start >= cutoffs.medicine_since,
         "trial_ready": trial_look_pending
-        or (trial_end is not None and cutoffs.trial_since <= trial_end < cutoffs.today),
+        or (trial_end is not None and cutoffs.trial_since <= trial_end <= cutoffs.last_night),
         "no_checkin": last_checkin is None or last_checkin < cutoffs.checkin_before,
     }
     return [key for key in REASONS if found[key]]

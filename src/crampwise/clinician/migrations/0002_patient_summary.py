@@ -7,33 +7,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('clinician', '0001_initial'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("clinician", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PatientSummary',
+            name="PatientSummary",
             fields=[
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='clinic_summary', serialize=False, to=settings.AUTH_USER_MODEL)),
-                ('as_of', models.DateField()),
-                ('rate_per_week', models.FloatField(blank=True, null=True)),
-                ('rate_nights', models.PositiveSmallIntegerField(default=0)),
-                ('trend', models.CharField(default='not_enough_data', max_length=16)),
-                ('trend_rank', models.PositiveSmallIntegerField(default=0)),
-                ('last_checkin', models.DateField(blank=True, null=True)),
-                ('red_flags', models.PositiveSmallIntegerField(default=0)),
-                ('latest_medicine_start', models.DateField(blank=True, null=True)),
-                ('latest_medicine_name', models.CharField(blank=True, max_length=200)),
-                ('trial_look_pending', models.BooleanField(default=False)),
-                ('trial_end', models.DateField(blank=True, null=True)),
-                ('failed', models.BooleanField(default=False)),
-                ('computed_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="clinic_summary",
+                        serialize=False,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                ("as_of", models.DateField()),
+                ("rate_per_week", models.FloatField(blank=True, null=True)),
+                ("rate_nights", models.PositiveSmallIntegerField(default=0)),
+                ("trend", models.CharField(default="not_enough_data", max_length=16)),
+                ("trend_rank", models.PositiveSmallIntegerField(default=0)),
+                ("last_checkin", models.DateField(blank=True, null=True)),
+                ("red_flags", models.PositiveSmallIntegerField(default=0)),
+                ("latest_medicine_start", models.DateField(blank=True, null=True)),
+                ("latest_medicine_name", models.CharField(blank=True, max_length=200)),
+                ("trial_look_pending", models.BooleanField(default=False)),
+                ("trial_end", models.DateField(blank=True, null=True)),
+                ("failed", models.BooleanField(default=False)),
+                ("computed_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'indexes': [models.Index(fields=['-red_flags', '-trend_rank'], name='summary_by_need'), models.Index(fields=['rate_per_week'], name='summary_by_rate'), models.Index(fields=['last_checkin'], name='summary_by_checkin')],
+                "indexes": [
+                    models.Index(fields=["-red_flags", "-trend_rank"], name="summary_by_need"),
+                    models.Index(fields=["rate_per_week"], name="summary_by_rate"),
+                    models.Index(fields=["last_checkin"], name="summary_by_checkin"),
+                ],
             },
         ),
     ]
