@@ -192,6 +192,7 @@ def test_each_column_sorts_both_ways_and_says_so(carol, four, sort, first_click,
     direction = response.context["dir"]
     assert sorted_header == ("ascending" if direction == "asc" else "descending")
     assert html.count("aria-sort=") == 1
+    assert response.context["caption"] in html  # the caption says how the rows are sorted
     flipped = "asc" if direction == "desc" else "desc"
     assert rows_of(carol, sort=sort, dir=flipped)[1] == other_way
     header = next(h for h in response.context["headers"] if h["key"] == sort)

@@ -226,6 +226,24 @@ def _link(query: str, sort: str, direction: str, page: int | None = None) -> str
     return reverse("clinician_home") + "?" + urlencode(params)
 
 
+def caption(sort: str, direction: str) -> str:
+    """The table's caption says how it is sorted, so a screen reader hears it before the rows."""
+    if (sort, direction) == ("need", "desc"):
+        return _("Patients, those who need attention first")
+    ways = {
+        ("name", "asc"): _("Patients by name, A to Z"),
+        ("name", "desc"): _("Patients by name, Z to A"),
+        ("need", "asc"): _("Patients, those who need attention last"),
+        ("rate", "desc"): _("Patients by cramps a week, most first"),
+        ("rate", "asc"): _("Patients by cramps a week, fewest first"),
+        ("trend", "desc"): _("Patients by trend, rising first"),
+        ("trend", "asc"): _("Patients by trend, falling first"),
+        ("checkin", "asc"): _("Patients by last check-in, oldest first"),
+        ("checkin", "desc"): _("Patients by last check-in, newest first"),
+    }
+    return ways[(sort, direction)]
+
+
 def headers(query: str, sort: str, direction: str) -> list[dict[str, Any]]:
     out = []
     for column in columns():
@@ -284,6 +302,7 @@ def clinician_home(request):
                 "sort": sort,
                 "dir": direction,
                 "headers": headers(query, sort, direction),
+                "caption": caption(sort, direction),
                 "prev_url": _link(query, sort, direction, page.previous_page_number())
                 if page.has_previous()
                 else None,
