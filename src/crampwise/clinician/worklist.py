@@ -148,6 +148,7 @@ def row_view(row: dict[str, Any], cut: rules.Cutoffs) -> dict[str, Any]:
     fig = {name: row[S + name] for name in FIELDS}
     out = {
         "grant_id": row["pk"],
+        "report_url": reverse("clinician_report", args=[row["pk"]]),
         "patient_id": row["patient_id"],
         "name": row["display_name"],
         "username": row["patient__username"],
@@ -286,9 +287,13 @@ def clinician_home(request):
     page = Paginator(values, rules.PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [row_view(row, cut) for row in page.object_list]
     audit_shown(request, rows)
-    total = Grant.objects.filter(
-        clinician=clinician, revoked_at__isnull=True, patient__is_active=True
-    ).count()
+    total = (
+        Grant.objects.filter(
+            clinician=clinician, revoked_at__isnull=True, patient__is_active=True
+        ).count()
+        if query
+        else page.paginator.count  # without a search, the same count: not asked twice
+    )
     return _private(
         render(
             request,
