@@ -241,3 +241,24 @@ def test_a_csv_import_through_the_page_reaches_the_list(
     client.force_login(clinician)
     row = row_of(client, "alice")
     assert row["rate"] == 7.0 and row["rate_nights"] == 28
+
+
+def test_a_refresh_that_cannot_be_stored_never_breaks_the_patients_write(
+    client, owner, clinician, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    """The check-in is saved and answered as usual; the failure is logged with the id only."""
+    Grant.objects.create(patient=owner, clinician=clinician)
+
+    def store(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(summaries, "_store", store)
+    client.force_login(owner)
+    night = last_night(owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("night_edit", args=[night.isoformat()]), {"cramps": "1", "worst_pain": "4"}
+        )
+    assert response.status_code == 302
+    assert Night.objects.filter(user=owner, night=night).exists()
+    assert f"patient {owner.pk} were not refreshed" in caplog.text and "alice" not in caplog.text

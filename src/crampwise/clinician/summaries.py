@@ -68,14 +68,19 @@ def _after_commit(user_id, number: int) -> None:
     asked, done = _state()
     if number > done.get(user_id, 0):
         done[user_id] = asked[user_id]
-        refresh_if_shared(user_id)
+        try:
+            refresh_if_shared(user_id)
+        except Exception:
+            # The patient's write is committed: a refresh that cannot even be stored (the
+            # database went away) must not turn their answer into an error page.
+            logger.exception("The worklist figures of patient %s were not refreshed", user_id)
     if number == asked.get(user_id):
         asked.pop(user_id, None)
         done.pop(user_id, None)
 
 
 def refresh_if_shared(user_id) -> PatientSummary | None:
-    """Recompute the figures when the patient shares with a clinician; never raises."""
+    """Recompute the figures when the patient shares with a clinician."""
     if not Grant.objects.filter(patient_id=user_id, revoked_at__isnull=True).exists():
         return None
     user = get_user_model().objects.select_related("profile").filter(pk=user_id).first()
