@@ -190,7 +190,9 @@ def user_add(
 
 
 @main.command()
-@click.option("--username", default=None, help="Account name (default: demo; clinic with --clinic).")
+@click.option(
+    "--username", default=None, help="Account name (default: demo; clinic with --clinic)."
+)
 @click.option(
     "--password", default=None, help="Password for a new demo account (default: crampwise-demo)."
 )
