@@ -219,16 +219,37 @@ def user_add(
 
 
 @main.command()
-@click.option("--username", default="demo", show_default=True)
+@click.option(
+    "--username", default=None, help="Account name (default: demo; clinic with --clinic)."
+)
 @click.option(
     "--password", default=None, help="Password for a new demo account (default: crampwise-demo)."
 )
 @click.option("--nights", default=365, show_default=True, type=click.IntRange(1, 20000))
 @click.option("--seed", default=1, show_default=True, type=int)
 @click.option("--time-zone", type=ZoneName(), default="Europe/London", show_default=True)
-def demo(username: str, password: str | None, nights: int, seed: int, time_zone: str) -> None:
-    """Create (or refill) an account with a realistic made-up diary."""
+@click.option(
+    "--clinic",
+    type=click.IntRange(1, 100000),
+    default=None,
+    help="Make a clinician USERNAME and this many patients USERNAME-1... who share with them.",
+)
+def demo(
+    username: str | None,
+    password: str | None,
+    nights: int,
+    seed: int,
+    time_zone: str,
+    clinic: int | None,
+) -> None:
+    """Create (or refill) an account with a realistic made-up diary, or a whole clinic."""
     setup_django()
+    if clinic is not None:
+        from crampwise.clinician.demo_clinic import demo_clinic_command
+
+        demo_clinic_command(username or "clinic", password, clinic, nights, seed, time_zone)
+        return
+    username = username or "demo"
     from crampwise.diary.demo_loader import load_demo
 
     migrate_quietly()

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from crampwise.clinician import loading
+from crampwise.clinician import loading, summaries
 from crampwise.clinician.models import AccessEvent, Grant
 from crampwise.diary.models import Medicine, Night
 
@@ -35,25 +35,38 @@ def break_report_of(monkeypatch, patient):
     monkeypatch.setattr(loading, "load_report", load_report)
 
 
-def test_a_patient_whose_report_fails_is_listed_as_unavailable_and_the_others_still_show(
+def break_figures_of(monkeypatch, patient):
+    real = summaries.compute
+
+    def compute(user):
+        if user.pk == patient.pk:
+            raise OverflowError("date value out of range")
+        return real(user)
+
+    monkeypatch.setattr(summaries, "compute", compute)
+
+
+def test_a_patient_whose_figures_fail_is_listed_as_unavailable_and_the_others_still_show(
     client, monkeypatch, caplog, grant, bob_grant, clinician, other_patient
 ):
-    """200; Alice's row has her key numbers, Bob's says "Report unavailable"; the log has his id only."""
-    break_report_of(monkeypatch, other_patient)
+    """200; Alice's row has her figures, Bob's says "Figures unavailable"; the log has his id only."""
+    break_figures_of(monkeypatch, other_patient)
     client.force_login(clinician)
-    with caplog.at_level(logging.ERROR, logger="crampwise.clinician.views"):
+    with caplog.at_level(logging.ERROR, logger="crampwise.clinician.summaries"):
         response = client.get(reverse("clinician_home"))
     assert response.status_code == 200
     rows = {row["name"]: row for row in response.context["rows"]}
-    assert rows["bob"].get("unavailable") and not rows["alice"].get("unavailable")
-    assert rows["alice"]["key"]["nights_recorded"] > 0
+    assert not rows["bob"]["available"] and rows["alice"]["available"]
+    assert rows["alice"]["rate_nights"] > 0
     html = response.content.decode()
-    assert "Report unavailable" in html and reverse("clinician_report", args=[grant.pk]) in html
+    assert "Figures unavailable" in html and reverse("clinician_report", args=[grant.pk]) in html
+    # Bob's row comes first: figures that cannot be read may hide anything.
+    assert response.context["rows"][0]["name"] == "bob"
     # Logged with the error and the internal id, and nothing else of Bob's (not even his name).
-    [failure] = [r for r in caplog.records if r.name == "crampwise.clinician.views"]
+    [failure] = [r for r in caplog.records if r.name == "crampwise.clinician.summaries"]
     assert failure.exc_info[0] is OverflowError and str(other_patient.pk) in failure.getMessage()
     assert "bob" not in failure.getMessage()
-    # Only the view that showed data is audited.
+    # Only the patient whose figures were shown is audited.
     assert list(AccessEvent.objects.values_list("patient", flat=True)) == [grant.patient.pk]
 
 
@@ -66,7 +79,8 @@ def test_a_real_medicine_dated_in_year_one_does_not_break_the_list(
     response = client.get(reverse("clinician_home"))
     assert response.status_code == 200
     rows = {row["name"]: row for row in response.context["rows"]}
-    assert set(rows) == {"alice", "bob"} and rows["alice"]["key"]["nights_recorded"] > 0
+    assert set(rows) == {"alice", "bob"} and rows["alice"]["rate_nights"] > 0
+    assert rows["bob"]["available"]
 
 
 @pytest.mark.parametrize("route", ["clinician_report", "clinician_report_pdf", "clinician_fhir"])

@@ -131,3 +131,45 @@ class AccessEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.what} of {self.patient} via {self.via} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class PatientSummary(models.Model):
+    """One patient's key figures for a clinician's worklist, stored so the list builds no reports.
+
+    Written by ``clinician.summaries`` after every change to the patient's diary, symptom checks
+    or trials, with the same functions as the patient's Insights page (``clinician/core/
+    worklist.py``). Reasons that depend on today (no check-in for a week, a new medicine, a trial
+    just ended) are read from the stored dates when the list is shown, never stored as true/false.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="clinic_summary",
+    )
+    as_of = models.DateField()  # the last night the figures count
+    rate_per_week = models.FloatField(null=True, blank=True)  # the last 4 weeks
+    rate_nights = models.PositiveSmallIntegerField(default=0)
+    trend = models.CharField(max_length=16, default="not_enough_data")
+    trend_rank = models.PositiveSmallIntegerField(default=0)  # worklist.TREND_RANK, for sorting
+    last_checkin = models.DateField(null=True, blank=True)
+    red_flags = models.PositiveSmallIntegerField(default=0)
+    latest_medicine_start = models.DateField(null=True, blank=True)
+    latest_medicine_name = models.CharField(max_length=200, blank=True)
+    trial_look_pending = models.BooleanField(default=False)
+    trial_end = models.DateField(null=True, blank=True)
+    # The figures could not be computed (a broken record); the list says so and the next change
+    # of the patient's data tries again.
+    failed = models.BooleanField(default=False)
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["-red_flags", "-trend_rank"], name="summary_by_need"),
+            models.Index(fields=["rate_per_week"], name="summary_by_rate"),
+            models.Index(fields=["last_checkin"], name="summary_by_checkin"),
+        ]
+
+    def __str__(self) -> str:
+        return f"summary of {self.user_id} as of {self.as_of}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from crampwise.clinician import views
+from crampwise.clinician import views, worklist
 
 urlpatterns = [
     path("report/", views.own_report, name="report"),
@@ -17,7 +17,7 @@ urlpatterns = [
     path("s/<str:token>/", views.shared_report, name="shared_report"),
     path("s/<str:token>/report.pdf", views.shared_report_pdf, name="shared_report_pdf"),
     path("s/<str:token>/fhir.json", views.shared_fhir, name="shared_fhir"),
-    path("clinician/", views.clinician_home, name="clinician_home"),
+    path("clinician/", worklist.clinician_home, name="clinician_home"),
     path(
         "clinician/patients/<uuid:grant_id>/report/",
         views.clinician_report,

@@ -1,4 +1,6 @@
-"""The report page and PDF for the patient, a share link and a clinician; sharing; the clinician list.
+"""The report page and PDF for the patient, a share link and a clinician; sharing.
+
+The clinician's list of patients is ``clinician/worklist.py``.
 
 Every view of a patient's data by someone else goes through ``_serve``, which writes the audit row
 before the data leaves. A link or grant that does not work answers 404 with the same page whether
@@ -27,7 +29,6 @@ from crampwise.clinician.core.chart import weekly_svg
 from crampwise.clinician.core.report_pdf import PAPERS, render_pdf
 from crampwise.clinician.forms import GrantForm, PeriodForm, ShareLinkForm
 from crampwise.clinician.models import AccessEvent, Grant, ShareLink
-from crampwise.clinician.tokens import format_code
 from crampwise.diary import services as diary_services
 
 AUDIT_ROWS_SHOWN = 200
@@ -343,51 +344,6 @@ def grant_revoke(request, grant_id):
 def _clinician_only(request) -> None:
     if not is_clinician(request.user):
         raise PermissionDenied(_("This page is for clinician accounts."))
-
-
-@login_required
-@require_GET
-def clinician_home(request):
-    _clinician_only(request)
-    code = services.clinician_code(request.user)
-    rows = []
-    grants = (
-        Grant.objects.filter(
-            clinician=request.user, revoked_at__isnull=True, patient__is_active=True
-        )
-        .select_related("patient__profile")
-        .order_by("created_at")
-    )
-    for grant in grants:
-        patient = grant.patient
-        try:
-            report = loading.load_report(patient)
-        except Exception:
-            # One patient's broken record must not hide every other patient from their clinician.
-            _report_failed(patient)
-            name = loading.patient_info(patient)["name"]
-            rows.append({"grant": grant, "name": name, "unavailable": True})
-            continue
-        viewer = Viewer(patient, AccessEvent.Via.CLINICIAN, actor=request.user, grant=grant)
-        record(viewer, AccessEvent.What.SUMMARY, request)
-        rows.append(
-            {
-                "grant": grant,
-                "name": report["patient"]["name"],
-                "key": report["key"],
-                "range": report["range"],
-            }
-        )
-    return _private(
-        render(
-            request,
-            "clinician/clinician_home.html",
-            {
-                "code": format_code(code.code),
-                "rows": rows,
-            },
-        )
-    )
 
 
 def _granted(request, grant_id, what: str):

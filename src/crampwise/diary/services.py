@@ -16,6 +16,7 @@ from crampwise.diary.core.factors import BUILTIN_FACTORS
 from crampwise.diary.core.nights import night_of
 from crampwise.diary.core.records import EpisodeRecord, FactorSpec, MedicineRecord, NightRecord
 from crampwise.diary.models import CustomFactor, Episode, Medicine, Night
+from crampwise.diary.signals import nights_written
 
 
 def current_night(user, now: datetime | None = None) -> date:
@@ -58,6 +59,7 @@ def sync_episode_count(user, night: date) -> None:
     updated = Night.objects.filter(user=user, night=night).update(episode_count=count)
     if not updated and count:
         Night.objects.create(user=user, night=night, episode_count=count)
+    nights_written.send(sender=Night, user_id=user.pk)
 
 
 @transaction.atomic
@@ -134,6 +136,7 @@ def save_night(user, night: date, *, episode_count: int | None = None, **fields)
             unique_fields=["user", "night"],
             update_fields=[*fields, "checked_in_at", "updated_at"],
         )
+        nights_written.send(sender=Night, user_id=user.pk)
 
 
 @transaction.atomic
@@ -141,6 +144,7 @@ def delete_night(user, night: date) -> bool:
     """Forget a night: its answers and its episodes. Afterwards it is missing, not zero."""
     episodes, _ = Episode.objects.filter(user=user, night=night).delete()
     nights, _ = Night.objects.filter(user=user, night=night).delete()
+    nights_written.send(sender=Night, user_id=user.pk)
     return bool(episodes or nights)
 
 
@@ -246,3 +250,4 @@ def import_records(
         ],
         batch_size=500,
     )
+    nights_written.send(sender=Night, user_id=user.pk)
