@@ -1,0 +1,392 @@
+"""Trial series: many people's trials of one remedy, pooled into one answer.
+
+The model is hierarchical. Each person's trial is the single-trial model of ``negbin_grid`` (their
+own baseline, period effects and overdispersion), except that their log rate ratio beta_i is drawn
+from the population:
+
+    beta_i ~ N(mu, tau^2)        mu ~ N(0, 1)        tau ~ half-normal(0.5)
+
+exp(mu) is the rate ratio of the typical (median) person; tau is how much people differ. The prior
+on mu is the single trial's prior on beta (rate ratio within 0.14-7 at 95%). The half-normal(0.5)
+on tau is the weakly informative prior the research notes recommend for pooling N-of-1 trials: it
+allows people's ratios to differ by a factor of e (tau 1) but not by a factor of 100.
+
+Computing it: each person's trial is reduced to the LIKELIHOOD of beta_i with their other
+parameters integrated out: the Laplace step of ``negbin_grid`` integrates their baseline and period
+effects, and a trapezoid over a fixed log k grid integrates their overdispersion under its own prior.
+That is computed directly on a common beta grid, not by dividing the single-trial posterior by its
+N(0, 1) prior: the single trial's grid covers only where its posterior lives, and a population far
+from zero needs the likelihood further out. mu and tau are then integrated on a grid (a coarse pass
+to find them, a fine pass fitted to them); given (mu, tau) each person's beta_i integrates against
+N(mu, tau^2) in one matrix product. The person's own ("unpooled") answer is the single-trial
+analysis, unchanged.
+
+People below the minimum evidence (``evidence``) still contribute their likelihood: dropping them
+would drop exactly the people whose cramps fell most (the rule counts all cramps), a selection on
+the outcome. Their likelihood is weak and the model weighs it accordingly. The pooled answer counts
+as enough only when at least ``MIN_PATIENTS_WITH_ENOUGH`` people have enough evidence on their own.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from crampwise.trials.core.analysis import (
+    DEFAULT_THRESHOLD,
+    NotEnoughNights,
+    RateRatioSummary,
+    analyze,
+)
+from crampwise.trials.core.counts import CountCells, count_cells
+from crampwise.trials.core.grid_marginal import (
+    Marginal,
+    _natural_spline,
+    marginal_from_log_density,
+)
+from crampwise.trials.core.negbin_grid import LOG_2PI, Priors, laplace_log_evidence
+from crampwise.trials.core.observations import TrialNight
+
+MU_PRIOR_SD = 1.0
+TAU_PRIOR_SCALE = 0.5
+MIN_PATIENTS_WITH_ENOUGH = 3
+PREDICTIVE_LEVEL = 0.8  # "most people": 8 in 10 new people would see a ratio in this range
+
+# Each person's likelihood of beta: computed every 0.25 from -5 to 5 (rate ratios 0.007 to 150,
+# beyond any plausible effect) and spline-interpolated 16 times finer. Their log k is integrated
+# over the same range the single trial searches.
+BETA_LIMIT = 5.0
+LIKELIHOOD_BETA_POINTS = 41
+UPSAMPLE = 16
+LOG_K_GRID = np.linspace(-6.0, 8.0, 29)
+LOG_K_PRIOR_SD = Priors(alpha_mean=0.0).log_k_sd
+
+# The hyper-grid: a coarse pass over where mu and tau could be, then a fine pass over where they are.
+COARSE_MU = np.linspace(-4.0, 4.0, 81)
+COARSE_TAU_TOP = 2.5  # 5 prior scales
+COARSE_TAU_POINTS = 25
+FINE_MU_POINTS = 61
+FINE_TAU_POINTS = 40
+SUPPORT_DROP = 14.0  # e^-14: less than a millionth of the peak
+LOG_FLOOR = -60.0  # relative log likelihood below which a value carries no weight
+
+
+@dataclass(frozen=True)
+class PatientTrialData:
+    """One person's trial as the series sees it: the same nights the single-trial analysis takes.
+
+    ``baseline_per_night`` is the run-in rate (``analysis.baseline_from_run_in``) when there is one.
+    """
+
+    label: str
+    nights: tuple[TrialNight, ...]
+    baseline_per_night: float | None = None
+
+    @classmethod
+    def from_nights(
+        cls, label: str, nights: Sequence[TrialNight], baseline_per_night: float | None = None
+    ) -> PatientTrialData:
+        return cls(label=label, nights=tuple(nights), baseline_per_night=baseline_per_night)
+
+
+@dataclass(frozen=True)
+class IndividualEstimate:
+    """One person's rate ratio: shrunk towards the series, and from their own trial alone."""
+
+    label: str
+    enough_data: bool  # the person's own trial meets the minimum evidence
+    rate_ratio_median: float  # shrunk: their own data and what the series says about people
+    rate_ratio_ci95: tuple[float, float]
+    unpooled_median: float  # the single-trial analysis, as the person's own result shows it
+    unpooled_ci95: tuple[float, float]
+    unpooled: RateRatioSummary
+    nights_used: int
+    cramps: int
+
+
+@dataclass(frozen=True)
+class PooledResult:
+    patients: int  # pooled (people with a used night on both arms)
+    rate_ratio_median: float  # exp(mu): the typical person's rate ratio
+    rate_ratio_ci95: tuple[float, float]
+    p_reduction: float  # P(exp(mu) < 1)
+    p_meaningful: float  # P(exp(mu) <= threshold)
+    tau_median: float  # spread of people's log rate ratios
+    tau_ci95: tuple[float, float]
+    predictive_ci: tuple[float, float]  # 80% interval of a new person's rate ratio
+    enough_data: bool
+    individuals: tuple[IndividualEstimate, ...]
+    threshold: float = DEFAULT_THRESHOLD
+    predictive_level: float = PREDICTIVE_LEVEL
+    predictive_p_reduction: float = 0.5  # share of new people who would have fewer cramps
+    patients_with_enough: int = 0
+    left_out: tuple[str, ...] = ()  # labels without a used night on both arms: nothing to pool
+    mu_mean: float = 0.0
+    mu_sd: float = 1.0
+
+    def to_dict(self) -> dict[str, object]:
+        def pair(values: tuple[float, float]) -> list[float]:
+            return [round(values[0], 4), round(values[1], 4)]
+
+        return {
+            "patients": self.patients,
+            "patients_with_enough_data": self.patients_with_enough,
+            "left_out": list(self.left_out),
+            "enough_data": self.enough_data,
+            "threshold": self.threshold,
+            "population": {
+                "rate_ratio": {
+                    "median": round(self.rate_ratio_median, 4),
+                    "ci95": pair(self.rate_ratio_ci95),
+                },
+                "p_reduction": round(self.p_reduction, 4),
+                "p_meaningful": round(self.p_meaningful, 4),
+            },
+            "tau": {"median": round(self.tau_median, 4), "ci95": pair(self.tau_ci95)},
+            "predictive": {
+                "level": self.predictive_level,
+                "rate_ratio_interval": pair(self.predictive_ci),
+                "p_reduction": round(self.predictive_p_reduction, 4),
+            },
+            "model": model_description(),
+        }
+
+
+def model_description() -> dict[str, object]:
+    return {
+        "name": "hierarchical-negative-binomial",
+        "individual": "each trial's own model: log rate = alpha_i + beta_i*(remedy-1/2) + u_i[period]",
+        "population": "beta_i ~ Normal(mu, tau)",
+        "priors": {
+            "mu": {"distribution": "normal", "mean": 0.0, "sd": MU_PRIOR_SD},
+            "tau": {"distribution": "half-normal", "scale": TAU_PRIOR_SCALE},
+        },
+        "inference": "each person's likelihood of beta_i on a grid, then a grid over mu and tau",
+    }
+
+
+@dataclass(frozen=True)
+class _Patient:
+    label: str
+    log_likelihood: np.ndarray  # on the fine beta grid, peak 0
+    unpooled: RateRatioSummary
+    enough: bool
+    nights_used: int
+    cramps: int
+
+
+def pool_trials(
+    trials: Sequence[PatientTrialData], threshold: float = DEFAULT_THRESHOLD
+) -> PooledResult:
+    """Pool the trials of a series into the typical person's rate ratio, the spread, and each
+    person's shrunk estimate."""
+    if not 0 < threshold <= 1:
+        raise ValueError("the threshold is a rate ratio between 0 and 1")
+    if not trials:
+        raise ValueError("a series needs at least one trial to pool")
+    coarse_beta = np.linspace(-BETA_LIMIT, BETA_LIMIT, LIKELIHOOD_BETA_POINTS)
+    beta = np.linspace(-BETA_LIMIT, BETA_LIMIT, (LIKELIHOOD_BETA_POINTS - 1) * UPSAMPLE + 1)
+    patients: list[_Patient] = []
+    left_out: list[str] = []
+    for trial in trials:
+        patient = _patient(trial, threshold, coarse_beta)
+        if patient is None:
+            left_out.append(trial.label)
+        else:
+            patients.append(patient)
+    if not patients:
+        raise NotEnoughNights("no trial in the series has a used night on both arms")
+    likelihood = np.exp(np.stack([p.log_likelihood for p in patients]))  # (P, B)
+
+    mu, tau, weights, marginal_of = _hyper_posterior(likelihood, beta)
+    mu_marginal = marginal_from_log_density(mu, _log_sum(weights, axis=1))
+    tau_marginal = _midpoint_marginal(tau, weights.sum(axis=0))
+
+    # Each person's shrunk posterior: their likelihood times the population density, averaged over
+    # the hyper posterior: sum_h w_h * L_i(b) N(b; mu_h, tau_h) / m_i(h).
+    kernel = _kernel(beta, mu, tau)  # (B, H)
+    flat_weights = weights.ravel()
+    mixing = kernel @ (flat_weights[:, None] / np.maximum(marginal_of.T, 1e-300))  # (B, P)
+    individuals = tuple(
+        _individual(p, beta, likelihood[i] * mixing[:, i]) for i, p in enumerate(patients)
+    )
+    predictive = kernel @ flat_weights
+    low_q = (1 - PREDICTIVE_LEVEL) / 2
+    with_enough = sum(p.enough for p in patients)
+    return PooledResult(
+        patients=len(patients),
+        rate_ratio_median=math.exp(mu_marginal.median),
+        rate_ratio_ci95=(
+            math.exp(mu_marginal.quantile(0.025)),
+            math.exp(mu_marginal.quantile(0.975)),
+        ),
+        p_reduction=mu_marginal.prob_below(0.0),
+        p_meaningful=mu_marginal.prob_below(math.log(threshold)),
+        tau_median=tau_marginal.median,
+        tau_ci95=(tau_marginal.quantile(0.025), tau_marginal.quantile(0.975)),
+        predictive_ci=(
+            math.exp(_mass_quantile(beta, predictive, low_q)),
+            math.exp(_mass_quantile(beta, predictive, 1 - low_q)),
+        ),
+        enough_data=with_enough >= MIN_PATIENTS_WITH_ENOUGH,
+        individuals=individuals,
+        threshold=threshold,
+        predictive_p_reduction=_mass_below(beta, predictive, 0.0),
+        patients_with_enough=with_enough,
+        left_out=tuple(left_out),
+        mu_mean=mu_marginal.mean,
+        mu_sd=mu_marginal.sd,
+    )
+
+
+def _patient(trial: PatientTrialData, threshold: float, coarse_beta: np.ndarray) -> _Patient | None:
+    try:
+        own = analyze(
+            trial.nights, threshold=threshold, baseline_per_night=trial.baseline_per_night
+        )
+    except NotEnoughNights:
+        return None
+    used = [n for n in trial.nights if n.used]
+    cells = count_cells(
+        np.array([n.cramps for n in used]),
+        np.array([n.treated for n in used]),
+        np.array([n.period for n in used]),
+    )
+    log_lik = beta_log_likelihood(cells, own.priors, coarse_beta)
+    fine = _natural_spline(np.maximum(log_lik - log_lik.max(), LOG_FLOOR), UPSAMPLE)
+    return _Patient(
+        label=trial.label,
+        log_likelihood=fine - fine.max(),
+        unpooled=own.rate_ratio,
+        enough=own.enough_data,
+        nights_used=own.nights.used,
+        cramps=own.evidence.cramps,
+    )
+
+
+def beta_log_likelihood(cells: CountCells, priors: Priors, beta: np.ndarray) -> np.ndarray:
+    """log p(trial | beta): baseline and period effects by Laplace, log k by a trapezoid under its
+    N(0, 1.5^2) prior. No prior on beta: this is the likelihood, not the posterior."""
+    b, lk = np.meshgrid(beta, LOG_K_GRID, indexing="ij")
+    evidence = laplace_log_evidence(cells, priors, b.ravel(), lk.ravel()).reshape(b.shape)
+    evidence += -0.5 * (lk / LOG_K_PRIOR_SD) ** 2
+    peak = evidence.max()
+    step = LOG_K_GRID[1] - LOG_K_GRID[0]
+    trapezoid = np.full(LOG_K_GRID.size, step)
+    trapezoid[[0, -1]] *= 0.5
+    with np.errstate(divide="ignore"):
+        log_lik: np.ndarray = peak + np.log(np.exp(evidence - peak) @ trapezoid)
+    return log_lik
+
+
+def _tau_midpoints(top: float, points: int) -> np.ndarray:
+    """Cell midpoints on [0, top]: tau = 0 itself is never a grid point, its cell is."""
+    midpoints: np.ndarray = (np.arange(points) + 0.5) * (top / points)
+    return midpoints
+
+
+def _kernel(beta: np.ndarray, mu: np.ndarray, tau: np.ndarray) -> np.ndarray:
+    """N(beta; mu, tau^2) as masses on the beta grid, one column per (mu, tau), mu-major.
+
+    On an even grid the plain sum of a normal density is exact to about e^(-2 pi^2 (tau/step)^2),
+    so for tau of at least one step it is as good as the integral. Narrower normals become the
+    linear-interpolation weights at mu (their width no longer matters at that scale). Columns are
+    renormalised: the population distribution is truncated to the grid's +-5.
+    """
+    step = float(beta[1] - beta[0])
+    m = np.repeat(mu, tau.size)[None, :]
+    t = np.tile(tau, mu.size)[None, :]
+    distance = beta[:, None] - m
+    wide = np.exp(-0.5 * (distance / np.maximum(t, step)) ** 2)
+    narrow = np.maximum(0.0, 1.0 - np.abs(distance) / step)
+    kernel = np.where(t >= step, wide, narrow)
+    kernel /= np.maximum(kernel.sum(axis=0, keepdims=True), 1e-300)
+    return kernel
+
+
+def _log_prior(mu: np.ndarray, tau: np.ndarray) -> np.ndarray:
+    log_mu = -0.5 * (mu / MU_PRIOR_SD) ** 2 - math.log(MU_PRIOR_SD) - 0.5 * LOG_2PI
+    log_tau = -0.5 * (tau / TAU_PRIOR_SCALE) ** 2 + math.log(2.0 / TAU_PRIOR_SCALE) - 0.5 * LOG_2PI
+    prior: np.ndarray = log_mu[:, None] + log_tau[None, :]
+    return prior
+
+
+def _log_joint(
+    likelihood: np.ndarray, beta: np.ndarray, mu: np.ndarray, tau: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """log p(mu, tau | data) up to a constant on the grid (M, T), and each m_i(mu, tau)."""
+    marginal_of = likelihood @ _kernel(beta, mu, tau)  # (P, H): p(trial i | mu, tau), scaled
+    with np.errstate(divide="ignore"):
+        log_m = np.log(marginal_of)
+    log_joint = log_m.sum(axis=0).reshape(mu.size, tau.size) + _log_prior(mu, tau)
+    return log_joint, marginal_of
+
+
+def _log_sum(values: np.ndarray, axis: int) -> np.ndarray:
+    with np.errstate(divide="ignore"):
+        logs: np.ndarray = np.log(values.sum(axis=axis))
+    return logs
+
+
+def _hyper_posterior(
+    likelihood: np.ndarray, beta: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """mu grid, tau midpoints, posterior masses (M, T) and every m_i on the fine hyper-grid."""
+    tau_step = COARSE_TAU_TOP / COARSE_TAU_POINTS
+    coarse_tau = _tau_midpoints(COARSE_TAU_TOP, COARSE_TAU_POINTS)
+    log_joint, _ = _log_joint(likelihood, beta, COARSE_MU, coarse_tau)
+    dens = np.exp(log_joint - log_joint.max())
+    mu_log = _log_sum(dens, axis=1)
+    tau_log = _log_sum(dens, axis=0)
+    inside_mu = np.flatnonzero(mu_log >= mu_log.max() - SUPPORT_DROP)
+    mu_step = COARSE_MU[1] - COARSE_MU[0]
+    mu_lo = max(COARSE_MU[inside_mu[0]] - mu_step, COARSE_MU[0])
+    mu_hi = min(COARSE_MU[inside_mu[-1]] + mu_step, COARSE_MU[-1])
+    inside_tau = np.flatnonzero(tau_log >= tau_log.max() - SUPPORT_DROP)
+    tau_top = min(coarse_tau[inside_tau[-1]] + 1.5 * tau_step, COARSE_TAU_TOP)
+
+    mu = np.linspace(mu_lo, mu_hi, FINE_MU_POINTS)
+    tau = _tau_midpoints(tau_top, FINE_TAU_POINTS)
+    log_joint, marginal_of = _log_joint(likelihood, beta, mu, tau)
+    weights = np.exp(log_joint - log_joint.max())
+    weights /= weights.sum()
+    return mu, tau, weights, marginal_of
+
+
+def _midpoint_marginal(midpoints: np.ndarray, masses: np.ndarray) -> Marginal:
+    """The distribution of masses held by cells around evenly spaced midpoints (density flat in
+    each cell)."""
+    half = 0.5 * float(midpoints[1] - midpoints[0])
+    edges = np.concatenate(([midpoints[0] - half], midpoints + half))
+    total = float(masses.sum())
+    cdf = np.concatenate(([0.0], np.cumsum(masses))) / total
+    mean = float(masses @ midpoints) / total
+    sd = math.sqrt(max(float(masses @ (midpoints - mean) ** 2) / total, 0.0))
+    return Marginal(x=edges, cdf=cdf, mean=mean, sd=sd)
+
+
+def _mass_quantile(x: np.ndarray, mass: np.ndarray, q: float) -> float:
+    return _midpoint_marginal(x, mass).quantile(q)
+
+
+def _mass_below(x: np.ndarray, mass: np.ndarray, value: float) -> float:
+    return _midpoint_marginal(x, mass).prob_below(value)
+
+
+def _individual(patient: _Patient, beta: np.ndarray, mass: np.ndarray) -> IndividualEstimate:
+    shrunk = _midpoint_marginal(beta, mass)
+    own = patient.unpooled
+    return IndividualEstimate(
+        label=patient.label,
+        enough_data=patient.enough,
+        rate_ratio_median=math.exp(shrunk.median),
+        rate_ratio_ci95=(math.exp(shrunk.quantile(0.025)), math.exp(shrunk.quantile(0.975))),
+        unpooled_median=own.median,
+        unpooled_ci95=own.ci95,
+        unpooled=own,
+        nights_used=patient.nights_used,
+        cramps=patient.cramps,
+    )
