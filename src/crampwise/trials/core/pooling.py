@@ -30,25 +30,29 @@ as enough only when at least ``MIN_PATIENTS_WITH_ENOUGH`` people have enough evi
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from crampwise.trials.core import evidence as evidence_rule
 from crampwise.trials.core.analysis import (
+    DEFAULT_PERIOD_SD,
     DEFAULT_THRESHOLD,
     NotEnoughNights,
     RateRatioSummary,
-    analyze,
 )
 from crampwise.trials.core.counts import CountCells, count_cells
+from crampwise.trials.core.evidence import Evidence
 from crampwise.trials.core.grid_marginal import (
     Marginal,
     _natural_spline,
     marginal_from_log_density,
 )
-from crampwise.trials.core.negbin_grid import LOG_2PI, Priors, laplace_log_evidence
+from crampwise.trials.core.negbin_grid import LOG_2PI, Priors
 from crampwise.trials.core.observations import TrialNight
+from crampwise.trials.core.series_likelihood import log_likelihoods
 
 MU_PRIOR_SD = 1.0
 TAU_PRIOR_SCALE = 0.5
@@ -59,10 +63,8 @@ PREDICTIVE_LEVEL = 0.8  # "most people": 8 in 10 new people would see a ratio in
 # beyond any plausible effect) and spline-interpolated 16 times finer. Their log k is integrated
 # over the same range the single trial searches.
 BETA_LIMIT = 5.0
-LIKELIHOOD_BETA_POINTS = 41
-UPSAMPLE = 16
-LOG_K_GRID = np.linspace(-6.0, 8.0, 29)
-LOG_K_PRIOR_SD = Priors(alpha_mean=0.0).log_k_sd
+LIKELIHOOD_BETA_POINTS = 31
+UPSAMPLE = 8
 
 # The hyper-grid: a coarse pass over where mu and tau could be, then a fine pass over where they are.
 COARSE_MU = np.linspace(-4.0, 4.0, 81)
@@ -187,27 +189,18 @@ def pool_trials(
         raise ValueError("the threshold is a rate ratio between 0 and 1")
     if not trials:
         raise ValueError("a series needs at least one trial to pool")
-    coarse_beta = np.linspace(-BETA_LIMIT, BETA_LIMIT, LIKELIHOOD_BETA_POINTS)
     beta = np.linspace(-BETA_LIMIT, BETA_LIMIT, (LIKELIHOOD_BETA_POINTS - 1) * UPSAMPLE + 1)
-    patients: list[_Patient] = []
-    left_out: list[str] = []
-    for trial in trials:
-        patient = _patient(trial, threshold, coarse_beta)
-        if patient is None:
-            left_out.append(trial.label)
-        else:
-            patients.append(patient)
+    patients, left_out = _patients(trials, beta, threshold)
     if not patients:
         raise NotEnoughNights("no trial in the series has a used night on both arms")
     likelihood = np.exp(np.stack([p.log_likelihood for p in patients]))  # (P, B)
 
-    mu, tau, weights, marginal_of = _hyper_posterior(likelihood, beta)
+    mu, tau, weights, marginal_of, kernel = _hyper_posterior(likelihood, beta)
     mu_marginal = marginal_from_log_density(mu, _log_sum(weights, axis=1))
     tau_marginal = _midpoint_marginal(tau, weights.sum(axis=0))
 
     # Each person's shrunk posterior: their likelihood times the population density, averaged over
     # the hyper posterior: sum_h w_h * L_i(b) N(b; mu_h, tau_h) / m_i(h).
-    kernel = _kernel(beta, mu, tau)  # (B, H)
     flat_weights = weights.ravel()
     mixing = kernel @ (flat_weights[:, None] / np.maximum(marginal_of.T, 1e-300))  # (B, P)
     individuals = tuple(
@@ -242,44 +235,75 @@ def pool_trials(
     )
 
 
-def _patient(trial: PatientTrialData, threshold: float, coarse_beta: np.ndarray) -> _Patient | None:
-    try:
-        own = analyze(
-            trial.nights, threshold=threshold, baseline_per_night=trial.baseline_per_night
-        )
-    except NotEnoughNights:
-        return None
+def _prepare(trial: PatientTrialData) -> tuple[CountCells, float, Evidence] | None:
+    """The trial's cells, baseline prior mean and evidence, exactly as ``analysis.analyze`` sets
+    them; None without a used night on both arms."""
     used = [n for n in trial.nights if n.used]
+    if not any(n.treated for n in used) or all(n.treated for n in used):
+        return None
     cells = count_cells(
         np.array([n.cramps for n in used]),
         np.array([n.treated for n in used]),
         np.array([n.period for n in used]),
     )
-    log_lik = beta_log_likelihood(cells, own.priors, coarse_beta)
-    fine = _natural_spline(np.maximum(log_lik - log_lik.max(), LOG_FLOOR), UPSAMPLE)
-    return _Patient(
-        label=trial.label,
-        log_likelihood=fine - fine.max(),
-        unpooled=own.rate_ratio,
-        enough=own.enough_data,
-        nights_used=own.nights.used,
-        cramps=own.evidence.cramps,
+    per_period = Counter(n.period for n in trial.nights)
+    evidence = evidence_rule.check(
+        cells.total_cramps,
+        cells.total_nights,
+        len({n.period for n in used if not n.treated}),
+        len({n.period for n in used if n.treated}),
+        period_nights=max(per_period.values()),
+        fallback_per_night=trial.baseline_per_night,
     )
+    baseline = trial.baseline_per_night
+    if baseline is None:
+        baseline = (cells.total_cramps + 0.5) / cells.total_nights
+    return cells, math.log(baseline), evidence
 
 
-def beta_log_likelihood(cells: CountCells, priors: Priors, beta: np.ndarray) -> np.ndarray:
-    """log p(trial | beta): baseline and period effects by Laplace, log k by a trapezoid under its
-    N(0, 1.5^2) prior. No prior on beta: this is the likelihood, not the posterior."""
-    b, lk = np.meshgrid(beta, LOG_K_GRID, indexing="ij")
-    evidence = laplace_log_evidence(cells, priors, b.ravel(), lk.ravel()).reshape(b.shape)
-    evidence += -0.5 * (lk / LOG_K_PRIOR_SD) ** 2
-    peak = evidence.max()
-    step = LOG_K_GRID[1] - LOG_K_GRID[0]
-    trapezoid = np.full(LOG_K_GRID.size, step)
-    trapezoid[[0, -1]] *= 0.5
-    with np.errstate(divide="ignore"):
-        log_lik: np.ndarray = peak + np.log(np.exp(evidence - peak) @ trapezoid)
-    return log_lik
+def _patients(
+    trials: Sequence[PatientTrialData], beta: np.ndarray, threshold: float
+) -> tuple[list[_Patient], list[str]]:
+    prepared = [(trial, _prepare(trial)) for trial in trials]
+    kept = [(trial, ready) for trial, ready in prepared if ready is not None]
+    left_out = [trial.label for trial, ready in prepared if ready is None]
+    if not kept:
+        return [], left_out
+    defaults = Priors(alpha_mean=0.0)
+    coarse = log_likelihoods(
+        [ready[0] for _, ready in kept],
+        [ready[1] for _, ready in kept],
+        np.linspace(-BETA_LIMIT, BETA_LIMIT, LIKELIHOOD_BETA_POINTS),
+        alpha_sd=defaults.alpha_sd,
+        period_sd=DEFAULT_PERIOD_SD,
+        log_k_sd=defaults.log_k_sd,
+    )
+    own_prior = -0.5 * (beta / defaults.beta_sd) ** 2
+    patients = []
+    for (trial, (cells, _, evidence)), log_lik in zip(kept, coarse, strict=True):
+        fine = _natural_spline(np.maximum(log_lik - log_lik.max(), LOG_FLOOR), UPSAMPLE)
+        fine -= fine.max()
+        # The person's own answer: the same likelihood under the single trial's N(0, 1) prior.
+        own = _midpoint_marginal(beta, np.exp(fine + own_prior))
+        patients.append(
+            _Patient(
+                label=trial.label,
+                log_likelihood=fine,
+                unpooled=RateRatioSummary(
+                    median=math.exp(own.median),
+                    ci95=(math.exp(own.quantile(0.025)), math.exp(own.quantile(0.975))),
+                    mean_log=own.mean,
+                    sd_log=own.sd,
+                    p_reduction=own.prob_below(0.0),
+                    p_meaningful=own.prob_below(math.log(threshold)),
+                    threshold=threshold,
+                ),
+                enough=evidence.enough,
+                nights_used=cells.total_nights,
+                cramps=cells.total_cramps,
+            )
+        )
+    return patients, left_out
 
 
 def _tau_midpoints(top: float, points: int) -> np.ndarray:
@@ -297,14 +321,16 @@ def _kernel(beta: np.ndarray, mu: np.ndarray, tau: np.ndarray) -> np.ndarray:
     renormalised: the population distribution is truncated to the grid's +-5.
     """
     step = float(beta[1] - beta[0])
-    m = np.repeat(mu, tau.size)[None, :]
-    t = np.tile(tau, mu.size)[None, :]
-    distance = beta[:, None] - m
-    wide = np.exp(-0.5 * (distance / np.maximum(t, step)) ** 2)
-    narrow = np.maximum(0.0, 1.0 - np.abs(distance) / step)
-    kernel = np.where(t >= step, wide, narrow)
-    kernel /= np.maximum(kernel.sum(axis=0, keepdims=True), 1e-300)
-    return kernel
+    distance = beta[:, None] - mu[None, :]  # (B, M)
+    kernel = np.empty((beta.size, mu.size, tau.size))
+    wide = tau >= step
+    if wide.any():
+        kernel[:, :, wide] = np.exp(-0.5 * (distance[:, :, None] / tau[wide]) ** 2)
+    if not wide.all():
+        kernel[:, :, ~wide] = np.maximum(0.0, 1.0 - np.abs(distance) / step)[:, :, None]
+    flat = kernel.reshape(beta.size, mu.size * tau.size)
+    flat /= np.maximum(flat.sum(axis=0, keepdims=True), 1e-300)
+    return flat
 
 
 def _log_prior(mu: np.ndarray, tau: np.ndarray) -> np.ndarray:
@@ -316,13 +342,14 @@ def _log_prior(mu: np.ndarray, tau: np.ndarray) -> np.ndarray:
 
 def _log_joint(
     likelihood: np.ndarray, beta: np.ndarray, mu: np.ndarray, tau: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """log p(mu, tau | data) up to a constant on the grid (M, T), and each m_i(mu, tau)."""
-    marginal_of = likelihood @ _kernel(beta, mu, tau)  # (P, H): p(trial i | mu, tau), scaled
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """log p(mu, tau | data) up to a constant on the grid (M, T), each m_i(mu, tau), the kernel."""
+    kernel = _kernel(beta, mu, tau)
+    marginal_of = likelihood @ kernel  # (P, H): p(trial i | mu, tau), scaled
     with np.errstate(divide="ignore"):
         log_m = np.log(marginal_of)
     log_joint = log_m.sum(axis=0).reshape(mu.size, tau.size) + _log_prior(mu, tau)
-    return log_joint, marginal_of
+    return log_joint, marginal_of, kernel
 
 
 def _log_sum(values: np.ndarray, axis: int) -> np.ndarray:
@@ -333,27 +360,45 @@ def _log_sum(values: np.ndarray, axis: int) -> np.ndarray:
 
 def _hyper_posterior(
     likelihood: np.ndarray, beta: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """mu grid, tau midpoints, posterior masses (M, T) and every m_i on the fine hyper-grid."""
-    tau_step = COARSE_TAU_TOP / COARSE_TAU_POINTS
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """mu grid, tau midpoints, posterior masses (M, T), every m_i and the kernel (B, H) of the
+    final hyper-grid."""
+    # Locating needs no fine beta grid: every 4th point (normals narrower than that step are
+    # handled by the kernel).
     coarse_tau = _tau_midpoints(COARSE_TAU_TOP, COARSE_TAU_POINTS)
-    log_joint, _ = _log_joint(likelihood, beta, COARSE_MU, coarse_tau)
+    log_joint, _, _ = _log_joint(likelihood[:, ::4], beta[::4], COARSE_MU, coarse_tau)
+    mu_range, tau_top = _support(log_joint, COARSE_MU, coarse_tau, COARSE_TAU_TOP)
+    for _ in range(3):
+        mu = np.linspace(*mu_range, FINE_MU_POINTS)
+        tau = _tau_midpoints(tau_top, FINE_TAU_POINTS)
+        log_joint, marginal_of, kernel = _log_joint(likelihood, beta, mu, tau)
+        # Many people pin mu and tau down more tightly than the coarse pass could see: if the
+        # mass fills only a small part of the fine grid, zoom in and redo.
+        narrower = _support(log_joint, mu, tau, tau_top)
+        mu_width, new_width = mu_range[1] - mu_range[0], narrower[0][1] - narrower[0][0]
+        if new_width > 0.5 * mu_width and narrower[1] > 0.5 * tau_top:
+            break
+        mu_range, tau_top = narrower
+    weights = np.exp(log_joint - log_joint.max())
+    weights /= weights.sum()
+    return mu, tau, weights, marginal_of, kernel
+
+
+def _support(
+    log_joint: np.ndarray, mu: np.ndarray, tau: np.ndarray, tau_top: float
+) -> tuple[tuple[float, float], float]:
+    """Where the posterior of (mu, tau) is within e^-14 of its peak, padded by two grid steps."""
     dens = np.exp(log_joint - log_joint.max())
     mu_log = _log_sum(dens, axis=1)
     tau_log = _log_sum(dens, axis=0)
     inside_mu = np.flatnonzero(mu_log >= mu_log.max() - SUPPORT_DROP)
-    mu_step = COARSE_MU[1] - COARSE_MU[0]
-    mu_lo = max(COARSE_MU[inside_mu[0]] - mu_step, COARSE_MU[0])
-    mu_hi = min(COARSE_MU[inside_mu[-1]] + mu_step, COARSE_MU[-1])
+    mu_step = float(mu[1] - mu[0])
+    low = max(float(mu[inside_mu[0]]) - 2 * mu_step, float(COARSE_MU[0]))
+    high = min(float(mu[inside_mu[-1]]) + 2 * mu_step, float(COARSE_MU[-1]))
     inside_tau = np.flatnonzero(tau_log >= tau_log.max() - SUPPORT_DROP)
-    tau_top = min(coarse_tau[inside_tau[-1]] + 1.5 * tau_step, COARSE_TAU_TOP)
-
-    mu = np.linspace(mu_lo, mu_hi, FINE_MU_POINTS)
-    tau = _tau_midpoints(tau_top, FINE_TAU_POINTS)
-    log_joint, marginal_of = _log_joint(likelihood, beta, mu, tau)
-    weights = np.exp(log_joint - log_joint.max())
-    weights /= weights.sum()
-    return mu, tau, weights, marginal_of
+    tau_step = float(tau[1] - tau[0])
+    top = min(float(tau[inside_tau[-1]]) + 2 * tau_step, tau_top)
+    return (low, high), top
 
 
 def _midpoint_marginal(midpoints: np.ndarray, masses: np.ndarray) -> Marginal:

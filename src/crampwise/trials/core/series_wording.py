@@ -47,7 +47,9 @@ def pooled_summary_words(result: PooledResult, remedy: str | None = None) -> lis
         )
     else:
         verdict = (
-            _("Not clear yet whether %(remedy)s cuts cramps by %(cut)s%% or more for most people.")
+            _(
+                "Not clear yet whether %(remedy)s cuts cramps by %(cut)s%% or more for a typical person."
+            )
             % values
         )
     low, high = result.predictive_ci
