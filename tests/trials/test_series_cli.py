@@ -141,3 +141,15 @@ def test_the_command_and_its_options_are_documented():
     for option in ("--treatment", "--washout-nights", "--threshold", "--json"):
         assert option in cli_docs.split("trial pool", 1)[1]
     assert "Trial series: the pooled answer" in (DOCS / "trials.md").read_text()
+
+
+def test_below_the_minimum_the_text_shows_no_ratio(runner, tmp_path):
+    """Two people only: not enough for a pooled answer, so no numbers that look like one."""
+    paths = _write_series(tmp_path, patients=2, labels=("control", "treatment"))
+    result = runner.invoke(trial, ["pool", *map(str, paths)])
+    assert result.exit_code == 0, result.output
+    assert "not yet enough" in result.stdout
+    assert "rate ratio" not in result.stdout and "%" not in result.stdout
+    body = json.loads(runner.invoke(trial, ["pool", *map(str, paths), "--json"]).stdout)
+    assert body["enough_data"] is False
+    assert body["patients"] == 2

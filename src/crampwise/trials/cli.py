@@ -253,6 +253,12 @@ def _pool_readable(report: dict[str, Any]) -> str:
             f"  {round(100 * predictive['level'])}% of people: rate ratio {low:.2f} to {high:.2f}",
         ]
     lines += [f"  {s}" for s in report["summary"]]
+    if not report["enough_data"]:
+        # As in `trial analyze`: below the minimum, no numbers that look like an answer.
+        for person in report["individuals"]:
+            enough = "enough cramps" if person["enough_data"] else "not enough cramps yet"
+            lines.append(f"    {person['file']}: {enough}")
+        return "\n".join(lines) + "\n"
     lines.append("  each person: own trial alone -> with the series")
     for person in report["individuals"]:
         own, shrunk = person["unpooled"], person["rate_ratio"]
