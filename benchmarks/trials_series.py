@@ -75,6 +75,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--series", type=int, default=40, help="simulated series per size")
     parser.add_argument("--json", help="write the figures to this file")
+    parser.add_argument("--timing-only", action="store_true", help="skip the widths table")
     args = parser.parse_args()
 
     print(
@@ -84,7 +85,7 @@ def main() -> int:
     )
     table = []
     needed = None
-    for i, size in enumerate(SIZES):
+    for i, size in enumerate(() if args.timing_only else SIZES):
         w = widths(size, args.series, seed=10 + i)
         row = {"patients": size, "median_width": statistics.median(w), "series": args.series}
         table.append(row)
@@ -96,13 +97,15 @@ def main() -> int:
             f"({'as narrow as' if as_narrow else 'wider than'} the RCT; {args.series} series)",
             flush=True,
         )
-    twenty = next(r for r in table if r["patients"] == 20)
-    print(
-        f"people needed for the RCT's precision: {needed if needed else f'more than {SIZES[-1]}'}; "
-        f"with 20 people the interval is {twenty['median_width']:.2f} wide "
-        f"(a ratio interval about {math.exp(-twenty['median_width'] / 2):.2f}x to "
-        f"{math.exp(twenty['median_width'] / 2):.2f}x the estimate)"
-    )
+    twenty = next((r for r in table if r["patients"] == 20), None)
+    if twenty is not None:
+        print(
+            f"people needed for the RCT's precision: "
+            f"{needed if needed else f'more than {SIZES[-1]}'}; "
+            f"with 20 people the interval is {twenty['median_width']:.2f} wide "
+            f"(a ratio interval about {math.exp(-twenty['median_width'] / 2):.2f}x to "
+            f"{math.exp(twenty['median_width'] / 2):.2f}x the estimate)"
+        )
 
     fifty = simulate_series(
         SeriesScenario(50, MAGNESIUM["rate_ratio"], MAGNESIUM["tau"], PROTOCOL),
