@@ -8,18 +8,19 @@ from the population:
 
 exp(mu) is the rate ratio of the typical (median) person; tau is how much people differ. The prior
 on mu is the single trial's prior on beta (rate ratio within 0.14-7 at 95%). The half-normal(0.5)
-on tau is the weakly informative prior the research notes recommend for pooling N-of-1 trials: it
-allows people's ratios to differ by a factor of e (tau 1) but not by a factor of 100.
+on tau is the weakly informative prior the research notes recommend for pooling N-of-1 trials:
+tau above 0.5 has a 32% prior chance, tau above 1 (people's ratios routinely a factor of e apart) 5%.
 
 Computing it: each person's trial is reduced to the LIKELIHOOD of beta_i with their other
-parameters integrated out: the Laplace step of ``negbin_grid`` integrates their baseline and period
-effects, and a trapezoid over a fixed log k grid integrates their overdispersion under its own prior.
+parameters integrated out (``series_likelihood``, all people in a few numpy passes): the Laplace step
+of ``negbin_grid`` integrates their baseline and period effects, and a trapezoid over a fixed log k
+grid integrates their overdispersion under its own prior.
 That is computed directly on a common beta grid, not by dividing the single-trial posterior by its
 N(0, 1) prior: the single trial's grid covers only where its posterior lives, and a population far
 from zero needs the likelihood further out. mu and tau are then integrated on a grid (a coarse pass
 to find them, a fine pass fitted to them); given (mu, tau) each person's beta_i integrates against
-N(mu, tau^2) in one matrix product. The person's own ("unpooled") answer is the single-trial
-analysis, unchanged.
+N(mu, tau^2) in one matrix product. The person's own ("unpooled") answer is that likelihood under
+the single trial's N(0, 1) prior: the single-trial result to within about 0.01 posterior SD (tested).
 
 People below the minimum evidence (``evidence``) still contribute their likelihood: dropping them
 would drop exactly the people whose cramps fell most (the rule counts all cramps), a selection on
