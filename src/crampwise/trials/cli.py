@@ -1,15 +1,19 @@
 """``crampwise trial``: analyse personal trials from CSV files.
 
-Each file is analysed on its own. A bad file does not stop the others: its problem goes to stderr
-(and, with --json, into its own object's ``error`` field), the good files are reported as usual, and
-the exit code is 1 so that scripts notice. The lead registers this group in ``crampwise.cli``.
+``trial analyze``: each file is analysed on its own. A bad file does not stop the others: its
+problem goes to stderr (and, with --json, into its own object's ``error`` field), the good files
+are reported as usual, and the exit code is 1 so that scripts notice.
+
+``trial pool``: the files are one series, pooled into one answer. A bad file stops it (an answer
+without some people would be a different answer). The lead registers this group in
+``crampwise.cli``.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -21,6 +25,9 @@ from crampwise.trials.core.analysis import (
 )
 from crampwise.trials.core.csv_input import TrialFile, TrialFileError, read_trial_file
 from crampwise.trials.core.wording import limits_sentences, result_sentences
+
+if TYPE_CHECKING:
+    from crampwise.trials.core.pooling import PooledResult
 
 
 @click.group(name="trial")
@@ -130,6 +137,136 @@ def _readable(report: dict[str, Any]) -> str:
         ]
     lines += [f"  {s}" for s in report["summary"]]
     lines += [f"  {s}" for s in report["limits"]]
+    return "\n".join(lines) + "\n"
+
+
+@trial.command(name="pool")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=Path))
+@click.option("--treatment", metavar="LABEL", help="The arm label of the remedy nights.")
+@click.option(
+    "--washout-nights",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Leave out the first N nights of each period (or of each run of one arm).",
+)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1, min_open=True),
+    default=DEFAULT_THRESHOLD,
+    show_default=True,
+    help="Rate ratio that counts as a worthwhile cut (0.8 = at least 20% fewer cramps).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object for the series.")
+def pool_command(
+    files: tuple[Path, ...],
+    treatment: str | None,
+    washout_nights: int,
+    threshold: float,
+    as_json: bool,
+) -> None:
+    """Pool a series of trials of one remedy, one CSV file per person, into one answer."""
+    # Imported here so that `trial analyze` does not pay for the series code at start-up.
+    from crampwise.trials.core.pooling import PatientTrialData, pool_trials
+    from crampwise.trials.core.series_wording import pooled_summary_words
+
+    parsed: list[TrialFile] = []
+    errors: list[dict[str, Any]] = []
+    for path in files:
+        try:
+            parsed.append(read_trial_file(path, treatment=treatment, washout_nights=washout_nights))
+        except TrialFileError as exc:
+            click.echo(f"error: {exc}", err=True)
+            errors.append(
+                {"file": str(path), "error": str(exc), "line": exc.line, "column": exc.column}
+            )
+    if errors:
+        # A pooled answer that silently lacks some people would be a different answer: none.
+        click.echo("error: no pooled answer until every file can be read", err=True)
+        if as_json:
+            click.echo(json.dumps({"errors": errors}, indent=2, ensure_ascii=False))
+        click.get_current_context().exit(1)
+    trials = [PatientTrialData.from_nights(p.file, p.nights) for p in parsed]
+    try:
+        result = pool_trials(trials, threshold=threshold)
+    except NotEnoughNights:
+        click.echo("error: no file has a recorded night outside washout on both arms", err=True)
+        click.get_current_context().exit(1)
+    for label in result.left_out:
+        click.echo(
+            f"warning: {label}: no recorded night outside washout on both arms; left out", err=True
+        )
+    remedy = _common_label([p.treatment_label for p in parsed])
+    report = _pool_report(result, pooled_summary_words(result, remedy))
+    if as_json:
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        click.echo(_pool_readable(report))
+
+
+def _common_label(labels: list[str]) -> str | None:
+    """The remedy's name for the words, when every file calls it the same (and not 'treatment')."""
+    names = {label.casefold() for label in labels}
+    if len(names) == 1 and "treatment" not in names:
+        return labels[0]
+    return None
+
+
+def _pool_report(result: PooledResult, summary: list[str]) -> dict[str, Any]:
+    def interval(median: float, ci95: tuple[float, float]) -> dict[str, Any]:
+        return {"median": round(median, 4), "ci95": [round(ci95[0], 4), round(ci95[1], 4)]}
+
+    return {
+        **result.to_dict(),
+        "individuals": [
+            {
+                "file": person.label,
+                "enough_data": person.enough_data,
+                "nights_used": person.nights_used,
+                "cramps": person.cramps,
+                "rate_ratio": interval(person.rate_ratio_median, person.rate_ratio_ci95),
+                "unpooled": interval(person.unpooled_median, person.unpooled_ci95),
+            }
+            for person in result.individuals
+        ],
+        "summary": summary,
+    }
+
+
+def _pool_readable(report: dict[str, Any]) -> str:
+    population, tau = report["population"], report["tau"]
+    rr = population["rate_ratio"]
+    predictive = report["predictive"]
+    lines = [
+        f"{report['patients']} trials pooled, "
+        f"{report['patients_with_enough_data']} with enough cramps on their own",
+    ]
+    if report["enough_data"]:
+        low, high = predictive["rate_ratio_interval"]
+        lines += [
+            f"  typical person's rate ratio {rr['median']:.2f} "
+            f"(95% interval {rr['ci95'][0]:.2f} to {rr['ci95'][1]:.2f})",
+            f"  P(ratio < 1) = {population['p_reduction']:.3f}, "
+            f"P(ratio < {report['threshold']:g}) = {population['p_meaningful']:.3f}",
+            f"  spread between people (tau, log scale) {tau['median']:.2f} "
+            f"(95% interval {tau['ci95'][0]:.2f} to {tau['ci95'][1]:.2f})",
+            f"  {round(100 * predictive['level'])}% of people: rate ratio {low:.2f} to {high:.2f}",
+        ]
+    lines += [f"  {s}" for s in report["summary"]]
+    if not report["enough_data"]:
+        # As in `trial analyze`: below the minimum, no numbers that look like an answer.
+        for person in report["individuals"]:
+            enough = "enough cramps" if person["enough_data"] else "not enough cramps yet"
+            lines.append(f"    {person['file']}: {enough}")
+        return "\n".join(lines) + "\n"
+    lines.append("  each person: own trial alone -> with the series")
+    for person in report["individuals"]:
+        own, shrunk = person["unpooled"], person["rate_ratio"]
+        lines.append(
+            f"    {person['file']}: {own['median']:.2f} ({own['ci95'][0]:.2f}-{own['ci95'][1]:.2f})"
+            f" -> {shrunk['median']:.2f} ({shrunk['ci95'][0]:.2f}-{shrunk['ci95'][1]:.2f})"
+            + ("" if person["enough_data"] else "  [not enough cramps on its own]")
+        )
     return "\n".join(lines) + "\n"
 
 
