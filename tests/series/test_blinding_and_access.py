@@ -18,7 +18,7 @@ OWNER_PAGES = ["series_detail", "series_protocol", "series_copy", "series_versio
 
 @pytest.fixture
 def running(django_user_model, blinded_protocol):
-    people = patients(django_user_model, 2)
+    people = patients(django_user_model, 3)  # the pooled answer needs 3 with enough data
     enrolments = [join_weeks_ago(p, blinded_protocol, 10) for p in people]
     for i, e in enumerate(enrolments):
         fill_nights(e, 1.0, 0.5, seed=20 + i)
@@ -115,11 +115,11 @@ def test_anonymous_visitors_cannot_join(client, protocol):
 def test_the_exports_hold_the_pooled_answer(client, clinician, running):
     from crampwise.interop.core.validate import validate_bundle
 
-    protocol, _, _ = running
+    protocol, people, _ = running
     client.force_login(clinician)
     pdf = client.get(reverse("series_pdf", args=[protocol.pk]))
     assert pdf.content.startswith(b"%PDF")
     bundle = client.get(reverse("series_fhir", args=[protocol.pk])).json()
     assert validate_bundle(bundle) == []
-    assert len(bundle["entry"]) == 3
+    assert len(bundle["entry"]) == 1 + len(people)  # the pooled answer, then each patient
     assert "pack A over pack B" in bundle["entry"][0]["resource"]["note"][0]["text"]

@@ -59,24 +59,24 @@ def test_withdrawing_takes_the_patient_out_of_the_pooled_answer_at_once(
     client, clinician, django_user_model, protocol
 ):
     """A withdrawn patient leaves the page, the pooled answer and the CSV; the trial stays theirs."""
-    people = patients(django_user_model, 3)
+    people = patients(django_user_model, 4)  # the pooled answer needs 3 with enough data
     enrolments = [join_weeks_ago(p, protocol, 10) for p in people]
     for i, e in enumerate(enrolments):
         fill_nights(e, 1.0, 0.5, seed=i)
     client.force_login(clinician)
     page = client.get(reverse("series_detail", args=[protocol.pk])).content.decode()
-    assert "Pooled over 3 patients." in page and "P03" in page
-    client.force_login(people[2])
-    client.post(reverse("series_withdraw", args=[enrolments[2].pk]))
+    assert "Pooled over 4 patients." in page and "P04" in page
+    client.force_login(people[3])
+    client.post(reverse("series_withdraw", args=[enrolments[3].pk]))
     client.force_login(clinician)
     page = client.get(reverse("series_detail", args=[protocol.pk])).content.decode()
-    assert "Pooled over 2 patients." in page
-    assert ">P03<" not in page
+    assert "Pooled over 3 patients." in page
+    assert ">P04<" not in page
     csv = client.get(reverse("series_csv", args=[protocol.pk])).content.decode()
-    assert "P03," not in csv and "P01," in csv
+    assert "P04," not in csv and "P01," in csv
     api = client.get(f"/api/v1/series/protocols/{protocol.pk}/pooled").json()
-    assert api["patients"] == 2
-    assert Trial.objects.filter(owner=people[2]).exists()
+    assert api["patients"] == 3
+    assert Trial.objects.filter(owner=people[3]).exists()
 
 
 def test_another_patient_cannot_withdraw_someone_elses_consent(client, owner, other_patient,

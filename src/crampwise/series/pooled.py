@@ -8,35 +8,32 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
+from crampwise.trials.core.analysis import NotEnoughNights
 from crampwise.trials.core.observations import TrialNight
+from crampwise.trials.core.pooling import PatientTrialData, PooledResult, pool_trials
+from crampwise.trials.core.series_wording import pooled_summary_words
 
-try:
-    from crampwise.trials.core import pooling as _pooling  # type: ignore[attr-defined,unused-ignore]
-except ImportError:  # TEMPORARY until branch series-pool lands; remove with standin_pooling.py
-    from crampwise.series.core import standin_pooling as _pooling
-
-PooledResult = Any  # the pooling module's PooledResult; typed loosely while two branches differ
+# One patient as the series pools them: their code, trial nights and run-in rate (or None).
+PatientInput = tuple[str, Sequence[TrialNight], float | None]
 
 
-def patient_data(label: str, nights: Sequence[TrialNight]) -> Any:
-    """One patient's trial observations as the pooling takes them."""
-    return _pooling.PatientTrialData(label=label, nights=tuple(nights))
+def pool(patients: Sequence[PatientInput], threshold: float) -> PooledResult | None:
+    """The pooled answer over these patients' nights; None until a trial has nights on both arms."""
+    trials = [PatientTrialData.from_nights(n, nights, base) for n, nights, base in patients]
+    try:
+        return pool_trials(trials, threshold)
+    except NotEnoughNights:
+        return None
 
 
-def pool(patients: Sequence[tuple[str, Sequence[TrialNight]]], threshold: float) -> PooledResult:
-    """The pooled answer over these patients' nights (label, nights)."""
-    return _pooling.pool_trials([patient_data(label, n) for label, n in patients], threshold)
-
-
-def summary_words(result: PooledResult) -> list[str]:
-    return list(_pooling.pooled_summary_words(result))
+def summary_words(result: PooledResult, remedy: str | None = None) -> list[str]:
+    return list(pooled_summary_words(result, remedy))
 
 
 @dataclass(frozen=True)
 class Individual:
-    """One patient's estimate as the series pages read it, whatever the pooling calls its fields."""
+    """One patient's estimate as the series pages read it."""
 
     label: str
     median: float  # shrunk towards the population
@@ -47,6 +44,8 @@ class Individual:
 
 def individuals(result: PooledResult) -> list[Individual]:
     return [
-        Individual(i.label, i.median, tuple(i.ci95), i.unpooled_median, tuple(i.unpooled_ci95))
+        Individual(
+            i.label, i.rate_ratio_median, i.rate_ratio_ci95, i.unpooled_median, i.unpooled_ci95
+        )
         for i in result.individuals
     ]

@@ -31,7 +31,7 @@ from crampwise.trials.core.analysis import NotEnoughNights, analyze, baseline_fr
 from crampwise.trials.core.design import build_schedule
 from crampwise.trials.core.observations import TrialNight, nights_from_diary, tally
 from crampwise.trials.models import Adherence
-from crampwise.trials.services.catalogue import BASELINE_WEEKS
+from crampwise.trials.services.catalogue import BASELINE_WEEKS, remedy_words
 from crampwise.trials.services.tonight import refresh_status
 
 CACHE_SECONDS = 24 * 3600
@@ -226,25 +226,27 @@ def compute(
     for e in stale:
         nights, baseline = patient_nights(protocol, e, records.get(e.patient_id, []))
         row = _row(protocol, e, nights, baseline, adherence[e.trial_id])
-        fresh[row_keys[e.pk]] = (row, _packed(nights))
+        fresh[row_keys[e.pk]] = (row, _packed(nights), baseline)
     if fresh:
         cache.set_many(fresh, CACHE_SECONDS)
     rows, pooling_input = [], []
     for e in enrolments:
-        row, packed = fresh.get(row_keys[e.pk]) or cached[row_keys[e.pk]]
+        row, packed, baseline = fresh.get(row_keys[e.pk]) or cached[row_keys[e.pk]]
         rows.append(row)
-        pooling_input.append((e.code, _unpacked(packed)))
+        pooling_input.append((e.code, _unpacked(packed), baseline))
     labels = labels_for(protocol)
     result = pooled.pool(pooling_input, protocol.threshold) if rows else None
     # While the key is sealed, the pooled words (which say "the remedy") would mislead.
     words = (
-        tuple(pooled.summary_words(result))
+        tuple(pooled.summary_words(result, remedy_words(protocol.remedy_id).noun))
         if result is not None and not protocol.key_sealed
         else ()
     )
     rates = []
     for treated, label in ((True, labels[0]), (False, labels[1])):
-        used = [n for _, nights in pooling_input for n in nights if n.used and n.treated is treated]
+        used = [
+            n for _, nights, _ in pooling_input for n in nights if n.used and n.treated is treated
+        ]
         cramps = sum(n.cramps or 0 for n in used)
         rates.append({"label": label, "nights": len(used), "cramps": cramps,
                       "per_week": 7 * cramps / len(used) if used else None})  # fmt: skip
