@@ -97,7 +97,7 @@ def _protocol_out(p: Protocol) -> dict:
 
 @router.get(
     "/series/protocols",
-    response={200: list[ProtocolOut], **responses(401)},
+    response={200: list[ProtocolOut], **responses(401, 429)},
     operation_id="listSeriesProtocols",
     summary="The signed-in clinician's protocols (empty for anyone else)",
 )
@@ -112,7 +112,7 @@ def list_protocols(request):
 
 @router.get(
     "/series/protocols/{protocol_id}/pooled",
-    response={200: PooledOut, **responses(401, 404)},
+    response={200: PooledOut, **responses(401, 404, 422, 429)},
     operation_id="getSeriesPooled",
     summary="A series' pooled answer (its owner only)",
 )
@@ -129,7 +129,7 @@ def pooled_answer(request, protocol_id: uuid.UUID):
 
 @router.post(
     "/series/join",
-    response={201: EnrolmentOut, **responses(400, 401, 404, 422)},
+    response={201: EnrolmentOut, **responses(400, 401, 403, 404, 422, 429)},
     operation_id="joinSeries",
     summary="Join a series by its code: consent, and a personal trial that starts tonight",
 )
@@ -153,7 +153,7 @@ def join_series(request, payload: JoinIn):
 
 @router.post(
     "/series/enrolments/{enrolment_id}/withdraw",
-    response={204: None, **responses(401, 404)},
+    response={204: None, **responses(401, 403, 404, 422, 429)},
     operation_id="withdrawFromSeries",
     summary="Stop sharing your trial with a series (your trial stays yours)",
 )
