@@ -130,6 +130,7 @@ def start_worker():
     import subprocess
 
     command = [sys.executable, "-m", "crampwise.cli", "worker", "--no-migrate"]
+    command += ["--parent-pid", str(os.getpid())]
     return subprocess.Popen(command, start_new_session=True)
 
 

@@ -70,3 +70,27 @@ def test_serve_starts_a_worker_unless_told_not_to_and_stops_it(tmp_path, no_work
     finally:
         if server.poll() is None:
             server.kill()
+
+
+@pytest.mark.slow
+def test_a_worker_whose_server_was_killed_outright_stops_by_itself(tmp_path):
+    """SIGKILL gives serve no chance to stop its worker: the worker sees it was orphaned."""
+    env = worker_env(f"sqlite:///{tmp_path / 'killed.sqlite3'}", tmp_path)
+    port = free_port()
+    command = [sys.executable, "-m", "crampwise.cli", "serve", "--port", str(port)]
+    server = subprocess.Popen(
+        command + ["--workers", "1"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        wait_for(lambda: healthy(port))
+        wait_for(lambda: workers_of(server.pid))
+        (worker,) = workers_of(server.pid)
+        wait_for(lambda: children(worker))
+        queue = children(worker)
+        server.kill()
+        server.wait(timeout=10)
+        wait_for(lambda: not alive(worker), seconds=30)
+        assert not any(alive(pid) for pid in queue)
+    finally:
+        if server.poll() is None:
+            server.kill()

@@ -32,11 +32,13 @@ def children(pid: int) -> list[int]:
 
 
 def alive(pid: int) -> bool:
+    """Running (a process that has exited but is not yet reaped counts as gone)."""
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (ProcessLookupError, FileNotFoundError):
         return False
-    return True
+    return state != "Z"
 
 
 def wait_for(condition, seconds: float = 60) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import subprocess
 import sys
@@ -20,6 +21,14 @@ def queue_command() -> list[str]:
     return [sys.executable, "-m", "crampwise.cli", "manage", "db_worker"]
 
 
+def watch_parent(parent_pid: int, stop: threading.Event) -> None:
+    """A server killed outright cannot stop its worker: the worker notices it was orphaned."""
+    while not stop.wait(2.0):
+        if os.getppid() != parent_pid:
+            log.warning("the server that started this worker is gone; stopping")
+            stop.set()
+
+
 @click.command()
 @click.option(
     "--interval",
@@ -31,7 +40,16 @@ def queue_command() -> list[str]:
 @click.option("--once", is_flag=True, help="Run one scheduler pass, print what it did, and stop.")
 @click.option("--no-queue", is_flag=True, help="Do not run the task queue beside the scheduler.")
 @click.option("--no-migrate", is_flag=True, help="Do not apply database migrations first.")
-def worker(interval: float, once: bool, no_queue: bool, no_migrate: bool) -> None:
+@click.option(
+    "--parent-pid",
+    type=int,
+    default=None,
+    hidden=True,
+    help="Stop when this process is gone (`crampwise serve` passes its own id).",
+)
+def worker(
+    interval: float, once: bool, no_queue: bool, no_migrate: bool, parent_pid: int | None
+) -> None:
     """Send reminders when they fall due and run queued background tasks, until SIGTERM."""
     setup_django()
     from crampwise.reminders.worker import run_pass, run_scheduler
@@ -57,6 +75,8 @@ def worker(interval: float, once: bool, no_queue: bool, no_migrate: bool) -> Non
     # Its own session: a Ctrl+C in the terminal reaches only this process, which then stops the
     # queue once (a second signal would make db_worker abandon the task it is running).
     child = None if no_queue else subprocess.Popen(queue_command(), start_new_session=True)
+    if parent_pid is not None:
+        threading.Thread(target=watch_parent, args=(parent_pid, stop), daemon=True).start()
     click.echo("crampwise worker is running (SIGTERM or Ctrl+C to stop)", err=True)
     try:
         run_scheduler(stop, interval)
