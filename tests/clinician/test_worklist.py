@@ -255,3 +255,25 @@ def test_the_list_reads_stored_figures_and_builds_no_report(carol, ward, monkeyp
     monkeypatch.setattr(loading, "load_report", lambda *a, **k: pytest.fail("built a report"))
     monkeypatch.setattr(summaries, "compute", lambda *a, **k: pytest.fail("recomputed"))
     assert len(rows_of(carol)[1]) == 6
+
+
+def test_the_worker_brings_figures_older_than_a_day_up_to_date(django_user_model, clinician):
+    """A patient who writes nothing still moves on: 'the last 4 weeks' is recomputed each day."""
+    from crampwise.clinician import summaries
+
+    quiet = patient(django_user_model, clinician, "quiet")
+    fresh = patient(django_user_model, clinician, "fresh")
+    unshared = make_user(django_user_model, "unshared")
+    for user in (quiet, fresh, unshared):
+        summaries.refresh(user)
+    old = timezone.now() - timedelta(days=2)
+    PatientSummary.objects.filter(user__in=[quiet, unshared]).update(
+        computed_at=old, rate_per_week=99.0
+    )
+
+    assert summaries.refresh_stale() == 1
+    assert PatientSummary.objects.get(user=quiet).rate_per_week == pytest.approx(7.0)
+    assert PatientSummary.objects.get(user=quiet).computed_at > old
+    # Nobody sees an unshared patient's figures: they are left as they were.
+    assert PatientSummary.objects.get(user=unshared).rate_per_week == 99.0
+    assert summaries.refresh_stale() == 0

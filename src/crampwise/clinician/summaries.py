@@ -14,7 +14,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -199,3 +199,25 @@ def ensure_for(clinician, limit: int) -> int:
         return 0
     users = get_user_model().objects.select_related("profile").filter(pk__in=missing)
     return refresh_many(users)
+
+
+# "The last 4 weeks" moves on by itself while a patient writes nothing: figures older than this
+# are recomputed by the worker, a batch a minute (``refresh_stale``).
+STALE_AFTER = timedelta(hours=24)
+
+
+def refresh_stale(limit: int = 200) -> int:
+    """Recompute the oldest figures computed more than a day ago, at most ``limit`` of them."""
+    cutoff = timezone.now() - STALE_AFTER
+    stale = list(
+        PatientSummary.objects.filter(
+            computed_at__lt=cutoff,
+            user__is_active=True,
+            user_id__in=Grant.objects.filter(revoked_at__isnull=True).values("patient_id"),
+        )
+        .order_by("computed_at")
+        .values_list("user_id", flat=True)[:limit]
+    )
+    if not stale:
+        return 0
+    return refresh_many(get_user_model().objects.select_related("profile").filter(pk__in=stale))

@@ -28,6 +28,7 @@ from django.db import IntegrityError, close_old_connections, connection, transac
 from django.urls import reverse
 from django.utils import timezone
 
+from crampwise.clinician import summaries
 from crampwise.diary.models import Night
 from crampwise.reminders import delivery
 from crampwise.reminders.core.schedule import Kind, dues_between, next_due, too_late
@@ -307,6 +308,11 @@ def run_scheduler(stop: threading.Event, interval: float = 60.0) -> None:
                 )  # fmt: skip
         except Exception:  # the database restarting, say: log it and try again next minute
             log.exception("the reminder pass failed")
+        try:
+            # Reminders first: they are due now; the worklist figures can wait a minute.
+            summaries.refresh_stale()
+        except Exception:
+            log.exception("refreshing the worklist figures failed")
         finally:
             close_old_connections()
         stop.wait(interval - (time.time() % interval))
