@@ -36,5 +36,12 @@ class Command(BaseCommand):
         )
         if missing_only:
             patients = patients.filter(clinic_summary__isnull=True)
-        done = summaries.refresh_many(patients.iterator(chunk_size=200))
+        total = patients.count()
+        done = 0
+        # Long work shows how far it has got: a line every 500 patients, then the total.
+        for patient in patients.iterator(chunk_size=200):
+            summaries.refresh(patient)
+            done += 1
+            if done % 500 == 0 and done < total:
+                self.stdout.write(f"  {done:,} of {total:,} patients ({100 * done // total}%)")
         self.stdout.write(f"refreshed the worklist figures of {done} patients")
