@@ -624,6 +624,15 @@ def main() -> None:
         f"  seeded in {seeded['seconds']:.0f} s (VACUUM ANALYZE {seeded['vacuum_analyze_seconds']:.0f} s): "
         + ", ".join(f"{table} {n:,}" for table, n in seeded["counts"].items())
     )
+    # COPY bypasses the writes that keep the worklist's figures current: compute them once, as a
+    # clinic upgrading with older data would (docs/clinician.md), and say what it cost.
+    started = time.perf_counter()
+    subprocess.run(
+        [*morning.CRAMPWISE, "manage", "refresh_patient_summaries", "--missing-only"],
+        env=env,
+        check=True,
+    )
+    print(f"  worklist figures computed in {time.perf_counter() - started:.0f} s")
     signed = sessions(env, args, seeded["clinicians"])
     patients = [morning.Person(p["session"], p["logged"]) for p in signed["patients"]]
     clinicians = [(morning.Person(c["session"], 0), c["grants"]) for c in signed["clinicians"]]
