@@ -61,3 +61,14 @@ def test_the_card_says_when_the_plan_changes(owner):
         {"tonight": tonight_for(owner, last_of_period.night), "request": request},
     )
     assert "Tomorrow the plan changes" in last
+
+
+def test_an_uncounted_night_says_what_may_still_act_on_it(owner):
+    """The first period has no earlier period: its washout night names life before the trial."""
+    trial = make_trial(owner)
+    washouts = [n for n in build_schedule(trial.design()) if n.washout]
+    first, later = washouts[0], washouts[1]
+    assert first.period == 0 and later.period == 1
+    assert "before the trial" in tonight_for(owner, first.night)["note"]
+    assert "last period" not in tonight_for(owner, first.night)["note"]
+    assert "last period" in tonight_for(owner, later.night)["note"]

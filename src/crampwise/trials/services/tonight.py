@@ -80,6 +80,12 @@ def night_note(trial: Trial, scheduled: ScheduledNight) -> str:
         return _(
             "This run-in week measures how often you get cramps. The plan starts on %(date)s."
         ) % {"date": date_format(first, "D j M")}
+    if scheduled.washout and scheduled.period == 0:
+        # Nothing of the trial came before: what may linger is whatever the person did before it.
+        return _(
+            "Follow the plan, but this night is not counted: what you did before the trial may "
+            "still act on it."
+        )
     if scheduled.washout:
         return _(
             "Follow the plan, but this night is not counted: the last period may still act on it."
