@@ -1,5 +1,6 @@
 """A trial series in a real browser: a clinician writes a protocol, two patients join with its
-code, one withdraws and leaves the pooled answer; axe on every page, and 320 px wide."""
+code (two more join out of sight), one withdraws and leaves the pooled answer; axe on every page,
+and 320 px wide."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from crampwise.series import services
 from crampwise.series.models import Enrolment, Protocol
 from crampwise.trials.models import Trial
 from tests.conftest import make_user
@@ -91,7 +93,10 @@ def test_a_series_from_protocol_to_pooled_answer(
     for n, patient in enumerate((first, second)):
         log_in(page, live_server, patient)
         join(page, url, code, check_a11y, check_reflow, shots=n == 0)
-    # Ten weeks of answered nights for both, so the pooled answer has something to pool.
+    # Two more join out of sight: a pooled answer needs three patients with enough nights.
+    for name in ("cy", "di"):
+        services.enrol(make_user(django_user_model, name), Protocol.objects.get())
+    # Ten weeks of answered nights for everyone, so the pooled answer has something to pool.
     for i, enrolment in enumerate(Enrolment.objects.order_by("code")):
         trial = enrolment.trial
         Trial.objects.filter(pk=trial.pk).update(start=trial.start - timedelta(weeks=10))
@@ -100,8 +105,8 @@ def test_a_series_from_protocol_to_pooled_answer(
     log_in(page, live_server, lead)
     page.goto(url + "/series/")
     page.get_by_role("link", name="Magnesium series").click()
-    page.get_by_text("Pooled over 2 patients.").wait_for()
-    assert page.locator("table#patients tbody tr").count() == 2
+    page.get_by_text("Pooled over 4 patients.").wait_for()
+    assert page.locator("table#patients tbody tr").count() == 4
     assert page.locator("figure.forest svg").count() == 1
     look(page, "series-page", check_a11y, check_reflow)
     if SHOTS:
@@ -118,5 +123,6 @@ def test_a_series_from_protocol_to_pooled_answer(
     log_in(page, live_server, lead)
     page.goto(url + f"/series/{Protocol.objects.get().pk}/")
     page.get_by_text("1 withdrew and is left out.").wait_for()
-    assert page.locator("table#patients tbody tr").count() == 1
-    assert page.get_by_text("Pooled over 2 patients.").count() == 0
+    assert page.locator("table#patients tbody tr").count() == 3
+    page.get_by_text("Pooled over 3 patients.").wait_for()
+    assert page.get_by_text("Pooled over 4 patients.").count() == 0

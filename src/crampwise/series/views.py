@@ -20,6 +20,7 @@ from crampwise.series.core.packs import real_pack
 from crampwise.series.forms import ConsentForm, JoinForm, ProtocolForm
 from crampwise.series.models import Enrolment, Protocol
 from crampwise.series.summary import series_summary
+from crampwise.trials.core.pooling import MIN_PATIENTS_WITH_ENOUGH
 from crampwise.trials.services.catalogue import offered_remedy
 
 
@@ -95,6 +96,7 @@ def series_detail(request, protocol_id):
         "rows": lambda: presentation.patient_rows(summary),
         "numbers": lambda: presentation.page_numbers(summary, protocol),
         "forest": lambda: presentation.forest(summary),
+        "needed": MIN_PATIENTS_WITH_ENOUGH,
         "versions": Protocol.objects.filter(owner=request.user, title=protocol.title)
         .exclude(pk=protocol.pk).order_by("version"),
         "withdrawn": protocol.enrolments.filter(withdrawn_at__isnull=False).count(),

@@ -58,7 +58,7 @@ def pooled_bundle(
                        pooled["threshold"], UNIT_RATIO),
             _component("series-tau", "Spread between people (tau, log scale)",
                        pooled["tau_median"], ("1", "1")),
-            *_interval("series-predictive", "Range most people would see",
+            *_interval("series-predictive", "Range 8 in 10 people would see (80% predictive interval)",
                        pooled["predictive_ci"]),
         ],
     }  # fmt: skip
