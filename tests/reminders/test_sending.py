@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
 from crampwise.diary import services as diary
+from crampwise.reminders.messages import Message
 from crampwise.reminders.models import Delivery, PushSubscription, ReminderSettings
 from crampwise.reminders.services import reschedule
 from crampwise.reminders.worker import claim, run_pass
@@ -247,3 +249,40 @@ def test_starting_a_trial_schedules_its_milestones_and_the_eve_gets_a_message(
     assert payload["title"] == "Your trial starts tomorrow"
     assert payload["body"].startswith("From tomorrow night: ")
     assert payload["tag"] == f"crampwise-trial_starts-{(start - timedelta(days=1)).isoformat()}"
+
+
+@pytest.mark.parametrize("address", ["10.0.0.5", "127.0.0.1", "169.254.169.254", "::1"])
+def test_nothing_is_sent_to_a_push_service_whose_name_resolves_into_a_private_network(
+    monkeypatch, address
+):
+    """A name can point into the server's own network: the worker checks where it resolves."""
+    import socket
+
+    from crampwise.reminders import delivery
+
+    sent = []
+    monkeypatch.setattr(delivery, "webpush", lambda *args, **kwargs: sent.append(args))
+    monkeypatch.setattr(
+        socket, "getaddrinfo", lambda host, port, **kw: [(None, None, None, "", (address, port))]
+    )
+    monkeypatch.setattr(delivery, "_sessions", type(delivery._sessions)())
+    target = delivery.Target(uuid.uuid4(), "https://push.example.net/send/x", "key", "auth")
+    result = delivery.push(target, Message("t", "b", "/", "tag"))
+    assert not result.ok and result.problem == "endpoint not allowed"
+    assert sent == []
+
+
+def test_a_push_service_on_the_public_internet_is_sent_to(monkeypatch):
+    import socket
+
+    from crampwise.reminders import delivery
+
+    sent = []
+    monkeypatch.setattr(delivery, "webpush", lambda *args, **kwargs: sent.append(args))
+    monkeypatch.setattr(
+        socket, "getaddrinfo", lambda host, port, **kw: [(None, None, None, "", ("8.8.8.8", port))]
+    )
+    monkeypatch.setattr(delivery, "_sessions", type(delivery._sessions)())
+    target = delivery.Target(uuid.uuid4(), "https://push.example.net/send/x", "key", "auth")
+    assert delivery.push(target, Message("t", "b", "/", "tag")).ok
+    assert len(sent) == 1

@@ -62,9 +62,16 @@ def test_a_broken_private_key_names_the_setting(fresh_keys):
         vapid.public_key()
 
 
-def test_plain_http_endpoints_are_refused_unless_a_local_test_service_is_allowed(settings):
+def test_plain_http_endpoints_are_refused_unless_a_local_test_service_is_allowed(
+    settings, monkeypatch
+):
+    import socket
+
     from crampwise.reminders.delivery import endpoint_allowed
 
+    # No lookups from tests: the push service's name resolves to a public address.
+    public = [(None, None, None, "", ("142.250.0.1", 443))]
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *args, **kwargs: public)
     settings.PUSH_ALLOW_HTTP_LOOPBACK = False
     assert endpoint_allowed("https://fcm.googleapis.com/fcm/send/abc")
     assert not endpoint_allowed("http://127.0.0.1:9000/push/abc")

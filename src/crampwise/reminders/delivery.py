@@ -7,6 +7,7 @@ email backend, with a signed one-click unsubscribe link (RFC 8058).
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import uuid
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 from pywebpush import WebPushException, webpush
 
 from crampwise.reminders import vapid
+from crampwise.reminders.core.push_keys import all_public
 from crampwise.reminders.core.schedule import LATE_LIMIT
 from crampwise.reminders.messages import Message
 
@@ -59,10 +61,11 @@ class PushResult:
 
 
 def endpoint_allowed(endpoint: str) -> bool:
-    """Real push services speak HTTPS; a local test service may be admitted by a setting."""
+    """Real push services speak HTTPS on the public internet; a local test service may be admitted
+    by a setting."""
     parts = urlsplit(endpoint)
     if parts.scheme == "https":
-        return True
+        return resolves_publicly(parts.hostname or "", parts.port or 443)
     return (
         parts.scheme == "http"
         and settings.PUSH_ALLOW_HTTP_LOOPBACK
@@ -71,6 +74,20 @@ def endpoint_allowed(endpoint: str) -> bool:
 
 
 _sessions = threading.local()
+
+
+def resolves_publicly(host: str, port: int) -> bool:
+    """The name resolves only to public addresses (checked when sending, not only on subscribe:
+    a name's addresses can change). Resolved once per sending thread and host: each pass sends
+    from new threads, so each pass resolves afresh."""
+    seen = _sessions.__dict__.setdefault("public", {})
+    if host not in seen:
+        try:
+            found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError):
+            found = []
+        seen[host] = all_public([str(info[4][0]) for info in found])
+    return seen[host]
 
 
 def _session(endpoint: str) -> requests.Session:

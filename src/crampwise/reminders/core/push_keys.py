@@ -88,3 +88,17 @@ def auth_problem(text: str) -> str | None:
     if len(raw) != AUTH_BYTES:
         return _("This is not a browser's auth secret: it must be 16 bytes.")
     return None
+
+
+def all_public(addresses: list[str]) -> bool:
+    """Whether every address a push service's name resolved to is on the public internet.
+
+    A name that passed ``endpoint_problem`` can still resolve into the server's own network
+    (a private, loopback or link-local address), which the worker must never be sent into.
+    """
+    if not addresses:
+        return False
+    try:
+        return all(ipaddress.ip_address(a.split("%", 1)[0]).is_global for a in addresses)
+    except ValueError:
+        return False
