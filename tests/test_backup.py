@@ -166,7 +166,7 @@ def test_restore_refuses_while_a_server_runs_and_works_once_it_has_stopped(datab
             timeout=120,
         )
         assert refused.returncode == 1
-        assert "a crampwise server is using this database: stop it" in refused.stderr
+        assert "a crampwise server or worker is using this database: stop it" in refused.stderr
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -187,3 +187,16 @@ def test_serve_will_not_start_while_a_restore_holds_the_database(tmp_path):
             timeout=120,
         )
     assert result.returncode == 1 and "a restore is running on this database" in result.stderr
+
+
+def test_a_worker_will_not_start_while_a_restore_holds_the_database(tmp_path):
+    """`crampwise worker` writes to the database too: it takes the same lock as the server."""
+    env = env_for(f"sqlite:///{tmp_path / 'db.sqlite3'}", tmp_path)
+    (tmp_path / "data").mkdir()
+    with open(tmp_path / "data" / "server.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # what `crampwise restore` holds while it runs
+        result = subprocess.run(
+            [*CRAMPWISE, "worker", "--once"], env=env, capture_output=True, text=True, timeout=120
+        )
+    assert result.returncode == 1
+    assert "a restore is running on this database: start the worker" in result.stderr

@@ -48,21 +48,24 @@ def _flock(data_dir: Path, exclusive: bool, busy: str) -> Iterator[None]:
         os.close(fd)
 
 
-def serving(data_dir: Path):
-    """Held by `crampwise serve` while it runs; shared, so several servers may run side by side."""
+def serving(data_dir: Path, what: str = "the server"):
+    """Held by `crampwise serve` and `crampwise worker` while they run; shared, so several may run
+    side by side."""
     return _flock(
         data_dir,
         exclusive=False,
-        busy="a restore is running on this database: start the server when it has finished",
+        busy=f"a restore is running on this database: start {what} when it has finished",
     )
 
 
 def no_server_running(data_dir: Path):
-    """Held by `crampwise restore`; refused while any `crampwise serve` uses this data dir."""
+    """Held by `crampwise restore`; refused while any `crampwise serve` or `crampwise worker`
+    uses this data dir."""
     return _flock(
         data_dir,
         exclusive=True,
-        busy="a crampwise server is using this database: stop it, then run the restore again",
+        busy="a crampwise server or worker is using this database: stop it, then run the restore "
+        "again",
     )
 
 

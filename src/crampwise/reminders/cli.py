@@ -52,6 +52,21 @@ def worker(
 ) -> None:
     """Send reminders when they fall due and run queued background tasks, until SIGTERM."""
     setup_django()
+    from django.conf import settings
+
+    from crampwise.backup import BackupError, serving
+
+    try:
+        # Held while the worker runs, so `crampwise restore` cannot swap the database beneath it.
+        with serving(settings.DATA_DIR, "the worker"):
+            _work(interval, once, no_queue, no_migrate, parent_pid)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _work(
+    interval: float, once: bool, no_queue: bool, no_migrate: bool, parent_pid: int | None
+) -> None:
     from crampwise.reminders.worker import run_pass, run_scheduler
 
     if not no_migrate:
