@@ -5,15 +5,15 @@ problem goes to stderr (and, with --json, into its own object's ``error`` field)
 are reported as usual, and the exit code is 1 so that scripts notice.
 
 ``trial pool``: the files are one series, pooled into one answer. A bad file stops it (an answer
-without some people would be a different answer). The lead registers this group in
-``crampwise.cli``.
+without some people would be a different answer).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -29,6 +29,39 @@ from crampwise.trials.core.wording import limits_sentences, result_sentences
 if TYPE_CHECKING:
     from crampwise.trials.core.pooling import PooledResult
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def trial_file_options(command: F) -> F:
+    """The arguments every command reading trial files shares: the files, the remedy's arm label,
+    the washout and the worthwhile cut."""
+    for option in reversed(
+        [
+            click.argument(
+                "files", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=Path)
+            ),
+            click.option(
+                "--treatment", metavar="LABEL", help="The arm label of the remedy nights."
+            ),
+            click.option(
+                "--washout-nights",
+                type=click.IntRange(min=0),
+                default=0,
+                show_default=True,
+                help="Leave out the first N nights of each period (or of each run of one arm).",
+            ),
+            click.option(
+                "--threshold",
+                type=click.FloatRange(0, 1, min_open=True),
+                default=DEFAULT_THRESHOLD,
+                show_default=True,
+                help="Rate ratio that counts as a worthwhile cut (0.8 = at least 20% fewer cramps).",
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
+
 
 @click.group(name="trial")
 def trial() -> None:
@@ -36,22 +69,7 @@ def trial() -> None:
 
 
 @trial.command(name="analyze")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=Path))
-@click.option("--treatment", metavar="LABEL", help="The arm label of the remedy nights.")
-@click.option(
-    "--washout-nights",
-    type=click.IntRange(min=0),
-    default=0,
-    show_default=True,
-    help="Leave out the first N nights of each period (or of each run of one arm).",
-)
-@click.option(
-    "--threshold",
-    type=click.FloatRange(0, 1, min_open=True),
-    default=DEFAULT_THRESHOLD,
-    show_default=True,
-    help="Rate ratio that counts as a worthwhile cut (0.8 = at least 20% fewer cramps).",
-)
+@trial_file_options
 @click.option("--blinded", is_flag=True, help="The nights' arms were hidden from the person.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list, one object per file.")
 def analyze_command(
@@ -141,22 +159,7 @@ def _readable(report: dict[str, Any]) -> str:
 
 
 @trial.command(name="pool")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=Path))
-@click.option("--treatment", metavar="LABEL", help="The arm label of the remedy nights.")
-@click.option(
-    "--washout-nights",
-    type=click.IntRange(min=0),
-    default=0,
-    show_default=True,
-    help="Leave out the first N nights of each period (or of each run of one arm).",
-)
-@click.option(
-    "--threshold",
-    type=click.FloatRange(0, 1, min_open=True),
-    default=DEFAULT_THRESHOLD,
-    show_default=True,
-    help="Rate ratio that counts as a worthwhile cut (0.8 = at least 20% fewer cramps).",
-)
+@trial_file_options
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object for the series.")
 def pool_command(
     files: tuple[Path, ...],
