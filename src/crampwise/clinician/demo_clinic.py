@@ -27,13 +27,13 @@ from crampwise.clinician.core.demo_clinic import PatientPlan, patient_year, plan
 from crampwise.clinician.models import Grant
 from crampwise.diary import services as diary
 from crampwise.diary.core.demo import DemoNight, demo_medicines
+from crampwise.diary.demo_loader import demo_night
 from crampwise.diary.models import Episode, Medicine, Night
 from crampwise.guidance.models import Assessment
 from crampwise.trials.models import Trial
 
 PATIENTS_PER_BATCH = 25
 MAX_PROCESSES = 3
-YES_NO = ("stretched", "supportive_shoes")
 # The symptom check of a patient with a red flag: one leg swollen, warm and red.
 RED_FLAG_ANSWERS = {
     "age": 68,
@@ -164,7 +164,7 @@ def _refill(
         end = diary.last_night(user)
         start = end - timedelta(days=nights - 1)
         for item in year:
-            night_rows.append(_night(user, item, min(now, _morning(item.record.night, zone))))
+            night_rows.append(demo_night(user, item, min(now, _morning(item.record.night, zone))))
             episode_rows += [
                 Episode(user=user, night=item.record.night, **e | {"reliefs": list(e["reliefs"])})
                 for e in item.episodes
@@ -197,27 +197,6 @@ def _refill(
 def _morning(night, zone: ZoneInfo) -> datetime:
     """The check-in after a night: 7:30 the next morning in the patient's own time."""
     return datetime.combine(night + timedelta(days=1), time(7, 30), zone).astimezone(UTC)
-
-
-def _night(user, item: DemoNight, checked_in_at: datetime) -> Night:
-    r = item.record
-    return Night(
-        user=user,
-        night=r.night,
-        reported_cramps=r.cramps,
-        episode_count=len(item.episodes),
-        worst_pain=r.worst_pain,
-        minutes_awake=r.minutes_awake,
-        sleep_quality=r.sleep_quality,
-        soreness=r.soreness,
-        factors={
-            k: bool(v) if k in YES_NO else (int(v) if float(v).is_integer() else v)
-            for k, v in r.factors.items()
-            if v is not None
-        },
-        medicines_taken=list(r.medicines_taken),
-        checked_in_at=checked_in_at,
-    )
 
 
 def _finished_trial(user, plan: PatientPlan, end) -> Trial:

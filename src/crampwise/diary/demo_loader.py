@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from crampwise.diary.core.demo import demo_medicines, generate
+from crampwise.diary.core.demo import DemoNight, demo_medicines, generate
 from crampwise.diary.core.nights import night_of
 from crampwise.diary.models import Episode, Medicine, Night
+
+# The generator's yes/no factors (stored as true/false, the others as numbers).
+YES_NO_FACTORS = ("stretched", "supportive_shoes")
 
 
 def load_demo(
@@ -56,29 +59,7 @@ def load_demo(
         now = timezone.now()
         for item in generate(nights, end, seed, zone):
             r = item.record
-            batch_nights.append(
-                Night(
-                    user=account,
-                    night=r.night,
-                    reported_cramps=r.cramps,
-                    episode_count=len(item.episodes),
-                    worst_pain=r.worst_pain,
-                    minutes_awake=r.minutes_awake,
-                    sleep_quality=r.sleep_quality,
-                    soreness=r.soreness,
-                    factors={
-                        k: (
-                            bool(v)
-                            if k in ("stretched", "supportive_shoes")
-                            else (int(v) if float(v).is_integer() else v)
-                        )
-                        for k, v in r.factors.items()
-                        if v is not None
-                    },
-                    medicines_taken=list(r.medicines_taken),
-                    checked_in_at=now,
-                )
-            )
+            batch_nights.append(demo_night(account, item, now))
             batch_episodes += [
                 Episode(user=account, night=r.night, **e | {"reliefs": list(e["reliefs"])})
                 for e in item.episodes
@@ -89,6 +70,28 @@ def load_demo(
         # Nights the generator left out (gaps) still advance the bar.
         progress(max(0, nights - done))
     return account, created
+
+
+def demo_night(user, item: DemoNight, checked_in_at: datetime) -> Night:
+    """A generated night as the diary stores it (the demo and the demo clinic write the same)."""
+    r = item.record
+    return Night(
+        user=user,
+        night=r.night,
+        reported_cramps=r.cramps,
+        episode_count=len(item.episodes),
+        worst_pain=r.worst_pain,
+        minutes_awake=r.minutes_awake,
+        sleep_quality=r.sleep_quality,
+        soreness=r.soreness,
+        factors={
+            k: bool(v) if k in YES_NO_FACTORS else (int(v) if float(v).is_integer() else v)
+            for k, v in r.factors.items()
+            if v is not None
+        },
+        medicines_taken=list(r.medicines_taken),
+        checked_in_at=checked_in_at,
+    )
 
 
 def _flush(nights: list, episodes: list, progress) -> int:
