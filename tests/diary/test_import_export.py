@@ -69,3 +69,43 @@ def test_importing_keeps_episodes_logged_that_night(owner, owner_client):
     services.log_episode(owner, started_at=datetime(2026, 10, 2, 4, 0, tzinfo=UTC))
     upload(owner_client, "night,cramps\n2026-10-01,1\n")
     assert Night.objects.get(user=owner, night="2026-10-01").cramps == 2
+
+
+def test_a_night_only_logged_at_night_stays_unconfirmed_through_a_round_trip(
+    owner, owner_client, other_patient, client
+):
+    """Export says 'no' for a count nobody confirmed; the import keeps it out of rates."""
+    from datetime import UTC, datetime
+
+    services.log_episode(owner, started_at=datetime(2026, 10, 2, 3, 0, tzinfo=UTC))
+    services.save_night(owner, datetime(2026, 10, 2).date(), reported_cramps=0)
+    exported = owner_client.get(reverse("export_csv")).content.decode()
+    header, *rows = exported.splitlines()
+    by_night = {
+        r.split(",")[0]: dict(zip(header.split(","), r.split(","), strict=True)) for r in rows
+    }
+    assert (by_night["2026-10-01"]["cramps"], by_night["2026-10-01"]["confirmed"]) == ("1", "no")
+    assert (by_night["2026-10-02"]["cramps"], by_night["2026-10-02"]["confirmed"]) == ("0", "yes")
+
+    client.force_login(other_patient)
+    assert upload(client, exported).status_code == 302
+    night = Night.objects.get(user=other_patient, night="2026-10-01")
+    record = night.to_record()
+    assert (record.cramps, record.confirmed, record.counts_towards_rates) == (1, False, False)
+    assert client.get(reverse("export_csv")).content.decode() == exported
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("2026-10-01,2,maybe", "line 2, column confirmed: “maybe” is not yes or no"),
+        ("2026-10-01,,no", "line 2, column confirmed: “no” means cramps were logged"),
+        ("2026-10-01,0,no", "line 2, column confirmed: “no” means cramps were logged"),
+    ],
+)
+def test_a_confirmed_column_that_makes_no_sense_is_refused_by_line_and_column(
+    owner_client, owner, row, message
+):
+    response = upload(owner_client, "night,cramps,confirmed\n" + row + "\n")
+    assert message in response.content.decode()
+    assert not Night.objects.filter(user=owner).exists()

@@ -222,8 +222,15 @@ def import_records(
     to_update: list[Night] = []
     for record in nights:
         night = stored.get(record.night) or Night(user=user, night=record.night)
-        night.reported_cramps = record.cramps
-        night.episode_count = episode_counts.get(record.night, 0)
+        logged = episode_counts.get(record.night, 0)
+        if record.confirmed:
+            night.reported_cramps = record.cramps
+            night.episode_count = logged
+        else:
+            # Only a night log's count, from another device or account: kept as what was logged
+            # (a lower bound), still waiting for its morning answer.
+            night.reported_cramps = None
+            night.episode_count = max(logged, record.cramps or 0)
         night.worst_pain = record.worst_pain
         night.minutes_awake = record.minutes_awake
         night.sleep_quality = record.sleep_quality

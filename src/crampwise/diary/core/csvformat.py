@@ -21,7 +21,16 @@ from crampwise.diary.core.records import FactorSpec, NightRecord
 
 MEASURE_COLUMNS = ("worst_pain", "minutes_awake", "sleep_quality", "soreness")
 TEXT_COLUMNS = ("medicines_taken", "note")
-FIXED_COLUMNS = ("night", "cramps", *MEASURE_COLUMNS, *BUILTIN_FACTOR_NAMES, *TEXT_COLUMNS)
+# ``confirmed`` tells a morning's count ("yes") from cramps only logged during the night ("no": a
+# lower bound that rates leave out until it is confirmed), so a round trip keeps the difference.
+FIXED_COLUMNS = (
+    "night",
+    "cramps",
+    *MEASURE_COLUMNS,
+    *BUILTIN_FACTOR_NAMES,
+    *TEXT_COLUMNS,
+    "confirmed",
+)
 # Inclusive ranges for the whole-number columns: the diary's own (diary/core/limits.py).
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0"}
@@ -102,6 +111,7 @@ def write_csv(nights: Iterable[NightRecord], custom_factors: Sequence[FactorSpec
         by_name = {f.name: format_factor(n.factors.get(f.name), f.kind) for f in specs}
         row += [by_name[f.name] for f in BUILTIN_FACTORS]
         row += [guard_formula("; ".join(n.medicines_taken)), guard_formula(n.note)]
+        row += ["" if n.cramps is None else ("yes" if n.confirmed else "no")]
         row += [by_name[f.name] for f in custom_factors]
         writer.writerow(row)
     return out.getvalue()
@@ -266,6 +276,8 @@ def _parse_row(
     for column in ("cramps", *MEASURE_COLUMNS):
         numbers[column] = _whole_number(line, column, values.get(column, ""), problems)
 
+    confirmed = _confirmed(line, values.get("confirmed", ""), numbers["cramps"], problems)
+
     factors: dict[str, float | None] = {}
     for name, kind in kinds.items():
         if name in values:
@@ -287,6 +299,7 @@ def _parse_row(
     return NightRecord(
         night=night,
         cramps=numbers["cramps"],
+        confirmed=confirmed,
         worst_pain=numbers["worst_pain"],
         minutes_awake=numbers["minutes_awake"],
         sleep_quality=numbers["sleep_quality"],
@@ -295,6 +308,32 @@ def _parse_row(
         medicines_taken=medicines,
         note=note,
     )
+
+
+def _confirmed(line: int, raw: str, cramps: int | None, problems: list[CsvProblem]) -> bool:
+    """Empty or yes: the count is the morning's answer. No: cramps logged in the night only."""
+    answer = raw.strip().lower()
+    if answer in ("", *YES):
+        return True
+    if answer not in NO:
+        problems.append(
+            CsvProblem(
+                line, "confirmed", _("“%(value)s” is not yes or no") % {"value": raw.strip()[:40]}
+            )
+        )
+        return True
+    if cramps is None or cramps == 0:
+        problems.append(
+            CsvProblem(
+                line,
+                "confirmed",
+                _(
+                    "“no” means cramps were logged in the night but not confirmed in the "
+                    "morning; write how many were logged in cramps (1 or more)"
+                ),
+            )
+        )
+    return False
 
 
 def _whole_number(line: int, column: str, raw: str, problems: list[CsvProblem]) -> int | None:
