@@ -143,6 +143,11 @@ class Diary:
                 )
 
 
+USER_COLUMNS = (
+    "id, password, last_login, is_superuser, username, first_name, last_name, email, is_staff,"
+    " is_active, date_joined"
+)
+PROFILE_COLUMNS = "user_id, birth_year, sex, time_zone, bedtime, wake_time, day_boundary, night_mode, is_clinician"
 NIGHT_COLUMNS = (
     "user_id, night, reported_cramps, episode_count, worst_pain, minutes_awake, sleep_quality,"
     " soreness, factors, medicines_taken, note, checked_in_at, updated_at"
@@ -201,20 +206,8 @@ def seed_chunk(connection, first: int, last: int, pool: list[Diary], start, end,
             factors.write(f"{uid}\tlate_dinner\tLate dinner?\tyes_no\t{now}\n")
     with connection.transaction(), connection.cursor() as cursor:
         _no_foreign_key_checks(cursor)
-        _copy(
-            cursor,
-            "auth_user",
-            "id, password, last_login, is_superuser, username, first_name, last_name, email,"
-            " is_staff, is_active, date_joined",
-            users,
-        )
-        _copy(
-            cursor,
-            "accounts_profile",
-            "user_id, birth_year, sex, time_zone, bedtime, wake_time, day_boundary, night_mode,"
-            " is_clinician",
-            profiles,
-        )
+        _copy(cursor, "auth_user", USER_COLUMNS, users)
+        _copy(cursor, "accounts_profile", PROFILE_COLUMNS, profiles)
         _copy(cursor, "diary_night", NIGHT_COLUMNS, nights)
         _copy(cursor, "diary_episode", EPISODE_COLUMNS, episodes)
         _copy(
@@ -239,20 +232,8 @@ def seed_clinicians(connection, people: int, per_clinician: int, now: str) -> in
             grants.write(f"{uuid.uuid4().hex}\t{i + 1}\t{uid}\t{now}\t\\N\n")
     with connection.transaction(), connection.cursor() as cursor:
         _no_foreign_key_checks(cursor)
-        _copy(
-            cursor,
-            "auth_user",
-            "id, password, last_login, is_superuser, username, first_name, last_name, email,"
-            " is_staff, is_active, date_joined",
-            users,
-        )
-        _copy(
-            cursor,
-            "accounts_profile",
-            "user_id, birth_year, sex, time_zone, bedtime, wake_time, day_boundary, night_mode,"
-            " is_clinician",
-            profiles,
-        )
+        _copy(cursor, "auth_user", USER_COLUMNS, users)
+        _copy(cursor, "accounts_profile", PROFILE_COLUMNS, profiles)
         _copy(
             cursor,
             "clinician_grant",
