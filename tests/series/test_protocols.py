@@ -42,6 +42,16 @@ def test_the_washout_must_be_shorter_than_a_period(client, clinician):
     assert not Protocol.objects.exists()
 
 
+def test_a_protocol_needs_as_many_pairs_as_a_personal_trial(client, clinician):
+    """One pair could never reach two periods on each arm: the wizard's bound holds here too."""
+    client.force_login(clinician)
+    response = client.post(reverse("series_home"), {**DESIGN, "pairs": 1})
+    assert response.status_code == 200
+    assert not Protocol.objects.exists()
+    assert client.post(reverse("series_home"), {**DESIGN, "pairs": 2}).status_code == 302
+    assert Protocol.objects.get().pairs == 2
+
+
 def test_stretching_cannot_be_blinded(clinician):
     with pytest.raises(services.SeriesError) as error:
         protocol_for(clinician, remedy_id="stretching", period_nights=7, washout_nights=1,

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from crampwise.series.services import series_remedies
-from crampwise.trials.forms import PERIOD_CHOICES, THRESHOLD_CHOICES
+from crampwise.trials.forms import MAX_PAIRS, MIN_PAIRS, PERIOD_CHOICES, THRESHOLD_CHOICES
 
 WASHOUT_CHOICES = [
     ("0", gettext_lazy("None")),
@@ -41,8 +41,8 @@ class ProtocolForm(forms.Form):
     )
     pairs = forms.IntegerField(
         label=gettext_lazy("Number of pairs of periods"),
-        min_value=1,
-        max_value=26,
+        min_value=MIN_PAIRS,
+        max_value=MAX_PAIRS,
         initial=4,
         help_text=gettext_lazy(
             "Each pair has one period with the remedy and one without, in a "

@@ -10,9 +10,14 @@ from django.utils.translation import gettext_lazy
 
 from crampwise.diary.forms import RadioRow
 from crampwise.trials.core import rules
+from crampwise.trials.core.evidence import MIN_PERIODS_PER_ARM
 from crampwise.trials.models import Trial
 
 YES_NO = [("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))]
+# A trial needs two periods on each arm before it can give an answer (core/evidence.py); 26 pairs
+# of the shortest periods is about a year. The single-trial wizard and a series protocol share them.
+MIN_PAIRS = MIN_PERIODS_PER_ARM
+MAX_PAIRS = 26
 HOPED_CHOICES = [
     ("0.7", gettext_lazy("30% fewer")),
     ("0.6", gettext_lazy("40% fewer")),
@@ -124,7 +129,7 @@ class DesignForm(forms.Form):
     pairs = forms.IntegerField(
         label=gettext_lazy("How many pairs of periods?"),
         help_text=gettext_lazy("Each pair has one period with the remedy and one without, in a random order."),
-        min_value=2, max_value=26,
+        min_value=MIN_PAIRS, max_value=MAX_PAIRS,
     )  # fmt: skip
     blinded = forms.BooleanField(
         label=gettext_lazy("A helper packs look-alike capsules for me, so I do not know which weeks are which."),
