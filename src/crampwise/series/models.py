@@ -53,6 +53,8 @@ class Protocol(models.Model):
     pairs = models.PositiveSmallIntegerField(
         _("pairs of periods"), validators=[MinValueValidator(1), MaxValueValidator(26)]
     )
+    # Periods per randomization block (2: pairs; 4: blocks of two remedy and two control periods).
+    block_periods = models.PositiveSmallIntegerField(_("periods in a block"), default=2)
     threshold = models.FloatField(_("worthwhile cut"), default=0.8)  # a rate ratio
     blinded = models.BooleanField(_("blinded"), default=False)
     # Which pack letter holds the real capsules comes from this; shown only after unblinding.
@@ -72,6 +74,9 @@ class Protocol(models.Model):
             models.CheckConstraint(
                 condition=Q(washout_nights__lt=models.F("period_nights")),
                 name="protocol_washout_shorter_than_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(block_periods__in=[2, 4, 6]), name="protocol_block_of_2_4_or_6_periods"
             ),
             models.CheckConstraint(
                 condition=Q(threshold__gt=0) & Q(threshold__lte=1),
@@ -145,3 +150,23 @@ class Enrolment(models.Model):
     @property
     def active(self) -> bool:
         return self.withdrawn_at is None
+
+
+class PatientResult(models.Model):
+    """One enrolled patient's computed row of the series page, stored where every server process
+    reads it: their own analysis, counts and likelihood of the log rate ratio for the pooling.
+
+    ``key`` is the patient's data key (``summary.patient_keys``): a row whose key differs from the
+    current one is stale and is computed again. Rows are written after each change of an enrolled
+    patient's data and by the page itself, so a page view after a restart pools stored rows.
+    """
+
+    enrolment = models.OneToOneField(
+        Enrolment, on_delete=models.CASCADE, primary_key=True, related_name="stored_result"
+    )
+    key = models.CharField(max_length=64)
+    data = models.JSONField()
+    computed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"result of {self.enrolment_id}"

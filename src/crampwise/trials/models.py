@@ -59,6 +59,9 @@ class Trial(models.Model):
     washout_nights = models.PositiveSmallIntegerField()
     run_in_nights = models.PositiveSmallIntegerField(default=0)
     pairs = models.PositiveSmallIntegerField()
+    # Periods per randomization block: 2 is a pair (remedy and control in a random order); 4 is a
+    # block of two of each in a random balanced order (``trials.core.design``).
+    block_periods = models.PositiveSmallIntegerField(default=2)
     threshold = models.FloatField(default=0.8)  # a rate ratio: 0.8 = "at least 20% fewer"
     hoped_ratio = models.FloatField(default=0.5)  # the effect the length was chosen for
     # The diary rate the length was chosen with (None: too few nights, so a run-in measures it).
@@ -85,6 +88,9 @@ class Trial(models.Model):
                 name="washout_shorter_than_period",
             ),
             models.CheckConstraint(condition=Q(pairs__gte=1), name="trial_has_a_pair"),
+            models.CheckConstraint(
+                condition=Q(block_periods__in=[2, 4, 6]), name="trial_block_of_2_4_or_6_periods"
+            ),
             models.CheckConstraint(
                 condition=Q(threshold__gt=0) & Q(threshold__lte=1), name="threshold_is_a_ratio"
             ),
