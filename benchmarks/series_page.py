@@ -8,13 +8,20 @@ clinician's protocol (magnesium, 3 pairs of 14-night periods: 12 weeks) and N pa
 12 weeks ago, each with every night answered (a few missing) and the morning adherence answers.
 Timed through Django's test client, whole request and response:
 
-- "first view": the cache emptied before each request, so every patient's analysis and the
-  pooling run (what the owner waits for after new nights came in);
+- "cache emptied": the cache emptied before each request, each patient's row read from the
+  database (where the check-ins and the worker keep them current), then the pooling;
+- "first view of a new process": the same, as the first request of a new Python process that has
+  loaded the app as a gunicorn worker does (imports and templates not yet warm);
+- "after one patient's new answer": one night changed behind the app's back, so the page itself
+  analyses that patient again, stores the row, then pools;
+- "nothing stored": the cache emptied and every stored row deleted before each request, so the
+  page analyses all patients (after an upgrade that changes what a row holds, say);
 - "later views": nothing changed since the last view, so the pooled result comes from the cache
   (the page still reads the enrolments, checks what changed and writes the audit rows);
+- the worker's pass when every row went stale at once (each morning, a new night is over);
 - the CSV of all nights, and the PDF report.
 
-Writes benchmarks/results/series_page.json. With SERIES_PROFILE=warm, cold, one or csv (and
+Writes benchmarks/results/series_page.json. With SERIES_PROFILE=warm, cold, none, one or csv (and
 SERIES_SORT=tottime, say) it prints a cProfile of that case instead, to find what grew.
 """
 
@@ -24,6 +31,7 @@ import argparse
 import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -54,17 +62,36 @@ def timed(fn, repeats: int) -> list[float]:
     return times
 
 
+def one_view_in_a_new_process(protocol_id: str) -> None:
+    """The first request of a new server process, after loading the app as gunicorn's worker does."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    import crampwise.wsgi  # noqa: F401  (what the worker loads before it takes a request)
+
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(get_user_model().objects.get(username="bench_lead"))
+    start = time.perf_counter()
+    response = client.get(f"/series/{protocol_id}/")
+    assert response.status_code == 200, response.status_code
+    print(f"{(time.perf_counter() - start) * 1000:.1f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--patients", type=int, default=50)
     parser.add_argument("--repeats", type=int, default=30)
+    parser.add_argument("--one-view", metavar="PROTOCOL", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     import django
 
     django.setup()
+    if args.one_view:
+        one_view_in_a_new_process(args.one_view)
+        return
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.core.cache import cache
@@ -103,9 +130,30 @@ def main() -> None:
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
 
+    from crampwise.series import rows
+    from crampwise.series.models import PatientResult
+
     def first_view() -> None:
         cache.clear()
         get(page)
+
+    def nothing_stored() -> None:
+        cache.clear()
+        PatientResult.objects.all().delete()
+        get(page)
+
+    def new_process() -> float:
+        # Timed inside the new process: its start-up is not the page's.
+        out = subprocess.run(
+            [sys.executable, __file__, "--one-view", str(protocol.pk)],
+            capture_output=True, text=True, check=True, env=os.environ,
+        )  # fmt: skip
+        return float(out.stdout.split()[-1])
+
+    def worker_pass() -> None:
+        # What a new morning does to every row: a new key. The worker recomputes them all.
+        PatientResult.objects.update(key="")
+        assert rows.refresh_stale() == args.patients
 
     from django.utils import timezone
 
@@ -132,6 +180,7 @@ def main() -> None:
         target = {
             "warm": lambda: get(page),
             "cold": first_view,
+            "none": nothing_stored,
             "one": after_one_answer,
             "csv": lambda: get(f"/series/{protocol.pk}/nights.csv"),
         }[os.environ["SERIES_PROFILE"]]
@@ -144,13 +193,16 @@ def main() -> None:
         return
     results = {}
     for name, fn, repeats in (
-        ("first view (nothing cached)", first_view, max(5, args.repeats // 3)),
+        ("cache emptied (rows stored)", first_view, args.repeats),
+        ("first view of a new process", new_process, max(5, args.repeats // 3)),
         ("after one patient's new answer", after_one_answer, args.repeats),
+        ("nothing stored (every row computed)", nothing_stored, max(5, args.repeats // 3)),
+        ("worker: every row stale, recomputed", worker_pass, 5),
         ("later views (pooled result cached)", lambda: get(page), args.repeats),
         ("CSV of all nights", lambda: get(f"/series/{protocol.pk}/nights.csv"), 5),
         ("PDF report", lambda: get(f"/series/{protocol.pk}/report.pdf"), 5),
     ):
-        times = timed(fn, repeats)
+        times = [new_process() for _ in range(repeats)] if fn is new_process else timed(fn, repeats)
         results[name] = {"p50_ms": statistics.median(times), "p95_ms": percentile(times, 95),
                          "requests": repeats}  # fmt: skip
     database = (

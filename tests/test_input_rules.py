@@ -122,7 +122,13 @@ def via_cli_csv(tmp_path, user, night, fields):
     path = tmp_path / "n.csv"
     path.write_text(csv_text(night, fields), encoding="utf-8")
     result = CliRunner().invoke(main, ["import", "csv", str(path), "--username", user.username])
-    return result.exit_code == 1, result.output
+    return refused_by_the_cli(result)
+
+
+def refused_by_the_cli(result) -> tuple[bool, str]:
+    """Exit code 1 with a message; a crash also exits with 1, so it must not pass for a refusal."""
+    crashed = result.exception is not None and not isinstance(result.exception, SystemExit)
+    return result.exit_code == 1 and not crashed, result.output or repr(result.exception)
 
 
 def via_cli_fhir(tmp_path, user, night, fields, medicines=(), specs=()):
@@ -151,7 +157,7 @@ def via_cli_fhir(tmp_path, user, night, fields, medicines=(), specs=()):
     text = json.dumps(bundle, ensure_ascii=False).replace('"NOTE-HERE"', json.dumps(note))
     path.write_text(text, encoding="utf-8")
     result = CliRunner().invoke(main, ["import", "fhir", str(path), "--username", user.username])
-    return result.exit_code == 1, result.output
+    return refused_by_the_cli(result)
 
 
 PATHS = {"web": via_web, "api": via_api, "web_csv": via_web_csv}

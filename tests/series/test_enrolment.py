@@ -96,6 +96,12 @@ def test_each_look_at_the_series_is_in_the_patients_access_log(client, clinician
     events = AccessEvent.objects.filter(patient=owner)
     assert events.count() == 2
     assert {e.actor_label for e in events} == {"dr_carol"}
+    # Marked as coming through the series, not as a look at the patient's whole diary.
+    assert {(e.via, e.what) for e in events} == {("series", "series")}
+    client.force_login(owner)
+    sharing = client.get(reverse("sharing")).content.decode()
+    assert "dr_carol, who runs a trial series you joined" in sharing
+    assert "your trial&#x27;s nights and result, in a trial series" in sharing
 
 
 def test_a_finished_series_shows_the_pooled_words_on_the_patients_trial_page(

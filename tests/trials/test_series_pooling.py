@@ -11,9 +11,13 @@ import pytest
 from crampwise.trials.core.analysis import NotEnoughNights, analyze
 from crampwise.trials.core.observations import TrialNight
 from crampwise.trials.core.pooling import (
+    LIKELIHOOD_BETA_POINTS,
     MIN_PATIENTS_WITH_ENOUGH,
+    PatientLikelihood,
     PatientTrialData,
     PooledResult,
+    patient_likelihoods,
+    pool_likelihoods,
     pool_trials,
 )
 from crampwise.trials.core.series_simulate import SeriesScenario, simulate_series
@@ -207,3 +211,38 @@ def test_null_series_rarely_say_it_works():
         result = pool_trials(series.trials)
         said_works += result.enough_data and works(result.p_meaningful)
     assert said_works <= 3
+
+
+def test_pooling_stored_likelihoods_gives_the_answer_of_pooling_the_trials():
+    """A server stores each person's likelihood as rounded JSON numbers and pools them later: the
+    answer must match pooling the nights, to well under a shown digit, in any order."""
+    import json
+
+    series = _series(12, 0.7, 0.3, seed=21)
+    direct = pool_trials(series.trials, threshold=0.75)
+    likelihoods, left_out = patient_likelihoods(series.trials)
+    assert left_out == [] and len(likelihoods) == 12
+    stored = [
+        PatientLikelihood.from_dict(json.loads(json.dumps(one.to_dict()))) for one in likelihoods
+    ]
+    pooled = pool_likelihoods(stored[::-1], threshold=0.75)
+    assert pooled.rate_ratio_median == pytest.approx(direct.rate_ratio_median, abs=1e-5)
+    assert pooled.rate_ratio_ci95 == pytest.approx(direct.rate_ratio_ci95, abs=1e-5)
+    assert pooled.p_meaningful == pytest.approx(direct.p_meaningful, abs=1e-5)
+    assert pooled.tau_ci95 == pytest.approx(direct.tau_ci95, abs=1e-5)
+    shrunk = {i.label: i.rate_ratio_median for i in pooled.individuals}
+    for person in direct.individuals:
+        assert shrunk[person.label] == pytest.approx(person.rate_ratio_median, abs=1e-5)
+        # The person's own answer depends on the threshold, which is not stored: made at pooling.
+        assert person.unpooled.threshold == 0.75
+
+
+def test_a_stored_likelihood_of_another_grid_is_refused():
+    """A row stored by an older version with another grid must be recomputed, never misread."""
+    [one], _ = patient_likelihoods(_series(1, 0.7, 0.0, seed=3).trials)
+    data = one.to_dict()
+    assert len(data["log_likelihood"]) == LIKELIHOOD_BETA_POINTS
+    with pytest.raises(ValueError, match="grid points"):
+        PatientLikelihood.from_dict({**data, "log_likelihood": data["log_likelihood"][:-1]})
+    with pytest.raises(NotEnoughNights):
+        pool_likelihoods([])

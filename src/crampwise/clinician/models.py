@@ -98,11 +98,13 @@ class AccessEvent(models.Model):
         PDF = "pdf", _("PDF report")
         FHIR = "fhir", _("FHIR data file")
         SUMMARY = "summary", _("key numbers in a clinician's patient list")
+        SERIES = "series", _("your trial's nights and result, in a trial series")
 
     class Via(models.TextChoices):
         SHARE_LINK = "share_link", _("share link")
         CLINICIAN = "clinician", _("clinician account")
         COMMAND_LINE = "command_line", _("command line on the server")
+        SERIES = "series", _("a trial series you joined")
 
     patient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_events"

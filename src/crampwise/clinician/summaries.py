@@ -4,14 +4,15 @@ Every write of a patient's diary, symptom checks or trials ends in ``patient_cha
 (through the signals in ``clinician/signals.py``). It asks for one refresh after the transaction
 commits: a CSV import of a year of nights, or a check-in that also answers a trial question, is
 one refresh, and a write that rolls back is none. Only patients who share their report with a
-clinician are refreshed; for everyone else a write costs a dictionary update.
+clinician are refreshed; for everyone else a write costs a dictionary update. Other apps that keep
+figures of a patient (a trial series' stored rows) join the same refresh with ``also_refresh``.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import date, timedelta
@@ -31,6 +32,14 @@ logger = logging.getLogger(__name__)
 
 # Per thread, like Django's own connections: which refreshes were asked for and which were done.
 _local = threading.local()
+# More refreshes run after the worklist's, each given the patient's id (registered at start-up).
+_also: list[Callable[[object], object]] = []
+
+
+def also_refresh(refresh_patient: Callable[[object], object]) -> None:
+    """Run this after each committed change of a patient's data too (once per function)."""
+    if refresh_patient not in _also:
+        _also.append(refresh_patient)
 
 
 def _state() -> tuple[dict, dict]:
@@ -68,12 +77,16 @@ def _after_commit(user_id, number: int) -> None:
     asked, done = _state()
     if number > done.get(user_id, 0):
         done[user_id] = asked[user_id]
-        try:
-            refresh_if_shared(user_id)
-        except Exception:
-            # The patient's write is committed: a refresh that cannot even be stored (the
-            # database went away) must not turn their answer into an error page.
-            logger.exception("The worklist figures of patient %s were not refreshed", user_id)
+        for refresh in (refresh_if_shared, *_also):
+            try:
+                with paused():  # its own writes (a trial marked finished) ask for nothing more
+                    refresh(user_id)
+            except Exception:
+                # The patient's write is committed: a refresh that cannot even be stored (the
+                # database went away) must not turn their answer into an error page.
+                logger.exception(
+                    "%s: the figures of patient %s were not refreshed", refresh.__module__, user_id
+                )
     if number == asked.get(user_id):
         asked.pop(user_id, None)
         done.pop(user_id, None)

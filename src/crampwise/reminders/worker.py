@@ -35,6 +35,7 @@ from crampwise.reminders.core.schedule import Kind, dues_between, next_due, too_
 from crampwise.reminders.messages import Message, checklist_sentence, message_for
 from crampwise.reminders.models import Delivery, PushSubscription, ReminderSettings
 from crampwise.reminders.services import plan_for, running_trials
+from crampwise.series import rows as series_rows
 from crampwise.trials.models import Trial
 
 log = logging.getLogger(__name__)
@@ -308,11 +309,14 @@ def run_scheduler(stop: threading.Event, interval: float = 60.0) -> None:
                 )  # fmt: skip
         except Exception:  # the database restarting, say: log it and try again next minute
             log.exception("the reminder pass failed")
-        try:
-            # Reminders first: they are due now; the worklist figures can wait a minute.
-            summaries.refresh_stale()
-        except Exception:
-            log.exception("refreshing the worklist figures failed")
-        finally:
-            close_old_connections()
+        # Reminders first: they are due now; the stored figures can wait a minute.
+        for name, refresh in (
+            ("the worklist figures", summaries.refresh_stale),
+            ("the series rows", series_rows.refresh_stale),
+        ):
+            try:
+                refresh()
+            except Exception:
+                log.exception("refreshing %s failed", name)
+        close_old_connections()
         stop.wait(interval - (time.time() % interval))

@@ -1,7 +1,8 @@
 """Each look at a series writes one row to every consenting patient's own access trail.
 
-The rows are the clinician grants' ``AccessEvent``: the patient's Sharing page and
-``crampwise audit`` list them with every other view of their data, under the owner's name.
+The rows are the clinician grants' ``AccessEvent``, marked as coming through a series: the
+patient's Sharing page and ``crampwise audit`` list them with every other view of their data,
+under the owner's name.
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ from crampwise.clinician.access import client_ip
 from crampwise.clinician.models import AccessEvent
 from crampwise.series.models import Protocol
 
-# The series page and the nights CSV show per-patient figures, as a clinician's patient list does.
+# The series page and the nights CSV show the patient's trial nights and own result.
 WHAT = {
-    "page": AccessEvent.What.SUMMARY,
-    "csv": AccessEvent.What.SUMMARY,
+    "page": AccessEvent.What.SERIES,
+    "csv": AccessEvent.What.SERIES,
     "pdf": AccessEvent.What.PDF,
     "fhir": AccessEvent.What.FHIR,
 }
@@ -31,7 +32,7 @@ def record_view(protocol: Protocol, request, what: str) -> int:
     ip = client_ip(request)
     agent = request.META.get("HTTP_USER_AGENT", "")[:300]
     AccessEvent.objects.bulk_create([
-        AccessEvent(patient_id=p, via=AccessEvent.Via.CLINICIAN, what=WHAT[what], actor=actor,
+        AccessEvent(patient_id=p, via=AccessEvent.Via.SERIES, what=WHAT[what], actor=actor,
                     actor_label=actor.get_username()[:150], at=now, ip=ip, user_agent=agent)
         for p in patients
     ])  # fmt: skip

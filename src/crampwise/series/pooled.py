@@ -1,7 +1,7 @@
 """The one place the series app meets the pooling statistics (``trials.core.pooling``).
 
-Everything else in the series app calls ``pool`` and ``summary_words`` here, so a change in how
-``PatientTrialData`` is built touches only this module.
+Everything else in the series app calls ``pool`` and ``summary_words`` here; each patient's
+likelihood comes from ``series.rows``.
 """
 
 from __future__ import annotations
@@ -10,19 +10,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from crampwise.trials.core.analysis import NotEnoughNights
-from crampwise.trials.core.observations import TrialNight
-from crampwise.trials.core.pooling import PatientTrialData, PooledResult, pool_trials
+from crampwise.trials.core.pooling import PatientLikelihood, PooledResult, pool_likelihoods
 from crampwise.trials.core.series_wording import pooled_summary_words
 
-# One patient as the series pools them: their code, trial nights and run-in rate (or None).
-PatientInput = tuple[str, Sequence[TrialNight], float | None]
 
-
-def pool(patients: Sequence[PatientInput], threshold: float) -> PooledResult | None:
-    """The pooled answer over these patients' nights; None until a trial has nights on both arms."""
-    trials = [PatientTrialData.from_nights(n, nights, base) for n, nights, base in patients]
+def pool(
+    likelihoods: Sequence[PatientLikelihood], threshold: float, left_out: Sequence[str] = ()
+) -> PooledResult | None:
+    """The pooled answer over these patients' stored likelihoods (``series.rows``); None until a
+    trial has nights on both arms. ``left_out`` names the patients without."""
     try:
-        return pool_trials(trials, threshold)
+        return pool_likelihoods(likelihoods, threshold, left_out=left_out)
     except NotEnoughNights:
         return None
 

@@ -1,37 +1,31 @@
-"""What the series page, its exports and the API show: each consenting patient's nights, own
-result, adherence and missing nights, and the pooled answer. Computed once per change of data.
+"""What the series page, its exports and the API show: each consenting patient's row and the
+pooled answer. Computed once per change of data.
 
-All the nights of all enrolled patients are read in one query and joined to each patient's
-schedule by the trials core (``nights_from_diary``, ``analyze``), the same functions the
-single-trial page uses. While a blinded series' key is sealed, every figure is by pack letter
-("pack A over pack B"), so nothing shown (or exported) can tell which pack is real; after
-unblinding the same figures are by arm ("real over dummy").
+Each patient's row (their nights, own result and likelihood) comes from ``series.rows``, stored in
+the database and computed again only when their data changed; the pooling over the rows' stored
+likelihoods is all the page computes. While a blinded series' key is sealed, every figure is by
+pack letter ("pack A over pack B"), so nothing shown (or exported) can tell which pack is real;
+after unblinding the same figures are by arm ("real over dummy").
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import date
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Max
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from crampwise.diary.core.records import NightRecord, reconcile_cramps
-from crampwise.diary.models import Night
-from crampwise.diary.services import last_night
-from crampwise.series import pooled
-from crampwise.series.core.packs import pack_for, real_pack
+from crampwise.series import pooled, rows
+from crampwise.series.core.packs import pack_for
 from crampwise.series.models import Enrolment, Protocol
-from crampwise.trials.core.analysis import NotEnoughNights, analyze, baseline_from_run_in
 from crampwise.trials.core.design import build_schedule
-from crampwise.trials.core.observations import TrialNight, nights_from_diary, tally
-from crampwise.trials.models import Adherence
-from crampwise.trials.services.catalogue import BASELINE_WEEKS, remedy_words
+from crampwise.trials.models import Trial
+from crampwise.trials.services.catalogue import remedy_words
 from crampwise.trials.services.tonight import refresh_status
 
 CACHE_SECONDS = 24 * 3600
@@ -42,7 +36,7 @@ class PatientRow:
     code: str
     enrolment_id: str
     status: str
-    dates: str  # "3 Mar 2025 – 25 May 2025", made once when the row is computed
+    dates: str  # "3 Mar 2025 – 25 May 2025", in the reader's language
     scheduled: int  # trial nights so far (run-in not counted)
     recorded: int
     missing: int
@@ -74,54 +68,35 @@ def labels_for(protocol: Protocol) -> tuple[str, str]:
 
 
 def active_enrolments(protocol: Protocol) -> list[Enrolment]:
-    return list(
+    enrolments = list(
         Enrolment.objects.filter(protocol=protocol, withdrawn_at__isnull=True)
         .select_related("trial", "patient__profile")
         .order_by("code")
     )
+    for e in enrolments:
+        e.trial.owner = e.patient  # the same person: no query per trial for its owner's clock
+    return enrolments
 
 
 def _hash(parts: list[str]) -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
-def patient_keys(protocol: Protocol, enrolments: list[Enrolment]) -> dict[Any, str]:
-    """A key per enrolment that changes with anything its row rests on: any answer or adherence
-    answer, the trial's status and dates, a new night over, the threshold and the labels."""
-    nights = {
-        row["user_id"]: (row["latest"], row["count"])
-        for row in Night.objects.filter(user_id__in=[e.patient_id for e in enrolments])
-        .values("user_id").annotate(latest=Max("updated_at"), count=Count("id"))
-    }  # fmt: skip
-    answers = {
-        row["trial_id"]: (row["latest"], row["count"])
-        for row in Adherence.objects.filter(trial_id__in=[e.trial_id for e in enrolments])
-        .values("trial_id").annotate(latest=Max("recorded_at"), count=Count("id"))
-    }  # fmt: skip
-    flip = _flipped(protocol)
-    return {
-        e.pk: _hash([
-            str(e.pk), e.code, e.trial.status, str(e.trial.start), str(e.trial.last_trial_night),
-            str(last_night(e.patient)), str(nights.get(e.patient_id)),
-            str(answers.get(e.trial_id)), str(protocol.threshold), str(flip),
-        ])
-        for e in enrolments
-    }  # fmt: skip
-
-
 def series_summary(protocol: Protocol) -> SeriesSummary:
     """The page's figures, from the cache while nothing has changed.
 
-    Two levels: the whole summary, keyed by every patient's key; and each patient's row (their
-    own analysis, the slow part), so a new night from one patient re-analyses that patient only.
+    Two levels: the whole summary in the cache, keyed by every patient's key and the reader's
+    language (it holds words); and each patient's row (their own analysis, the slow part) in the
+    database, so a new night from one patient re-analyses that patient only, in any process.
     """
     enrolments = active_enrolments(protocol)
     for e in enrolments:
         refresh_status(e.trial)
-    keys = patient_keys(protocol, enrolments)
-    key = "series-summary:" + _hash(
-        [str(protocol.pk), str(protocol.unblinded_at), *(keys[e.pk] for e in enrolments)]
-    )
+    keys = rows.patient_keys(protocol, enrolments)
+    key = "series-summary:" + _hash([
+        str(protocol.pk), str(protocol.unblinded_at), get_language() or "",
+        *(keys[e.pk] for e in enrolments),
+    ])  # fmt: skip
     found = cache.get(key)
     if found is None:
         found = replace(compute(protocol, enrolments, keys), key=key)
@@ -129,113 +104,37 @@ def series_summary(protocol: Protocol) -> SeriesSummary:
     return found
 
 
-def _records(enrolments: list[Enrolment]) -> dict[int, list[NightRecord]]:
-    """Every enrolled patient's nights from 8 weeks before their trial, in one query.
-
-    Only the columns the trial analysis reads: building whole ``Night`` rows (with their factors'
-    JSON) for thousands of nights costs more than everything else on the page.
-    """
-    if not enrolments:
-        return {}
-    first = min(e.trial.start for e in enrolments) - timedelta(weeks=BASELINE_WEEKS)
-    by_user: dict[int, list[NightRecord]] = defaultdict(list)
-    rows = (
-        Night.objects.filter(user_id__in=[e.patient_id for e in enrolments], night__gte=first)
-        .order_by("night")
-        .values_list("user_id", "night", "reported_cramps", "episode_count", "worst_pain")
-    )
-    for user_id, night, reported, episodes, worst_pain in rows:
-        by_user[user_id].append(NightRecord(
-            night=night, cramps=reconcile_cramps(reported, episodes),
-            confirmed=reported is not None, worst_pain=worst_pain,
-        ))  # fmt: skip
-    return by_user
-
-
-def _flipped(protocol: Protocol) -> bool:
-    """Whether "treated" must mean "pack A" although pack B is real (a sealed key)."""
-    return protocol.key_sealed and real_pack(protocol.key_seed) == "B"
-
-
-def _relabel(nights: list[TrialNight], flip: bool) -> list[TrialNight]:
-    return [replace(n, treated=not n.treated) for n in nights] if flip else nights
-
-
-def _own_result(nights: list[TrialNight], threshold: float, baseline: float | None):
-    try:
-        analysis = analyze(nights, threshold=threshold, baseline_per_night=baseline)
-    except NotEnoughNights:
-        return None
-    out: dict[str, Any] = {"enough_data": analysis.enough_data}
-    if analysis.enough_data:
-        rr = analysis.rate_ratio
-        out.update(median=rr.median, ci95=tuple(rr.ci95), p_reduction=rr.p_reduction,
-                   p_meaningful=rr.p_meaningful)  # fmt: skip
-    return out
-
-
-def patient_nights(
-    protocol: Protocol, enrolment: Enrolment, records: list[NightRecord]
-) -> tuple[list[TrialNight], float | None]:
-    """The patient's trial nights so far (labelled as the page compares them) and the baseline."""
-    trial = enrolment.trial
-    over = min(last_night(enrolment.patient), trial.end)
-    mine = [r for r in records if r.night <= over]
-    nights, run_in = nights_from_diary(build_schedule(trial.design()), mine, until=over)
-    before = [r for r in mine if r.night < trial.start]
-    baseline = baseline_from_run_in(run_in if trial.run_in_nights else before)
-    return _relabel(nights, _flipped(protocol)), baseline
-
-
-def _row(protocol: Protocol, e: Enrolment, nights, baseline, answers: list[bool]) -> PatientRow:
-    counts = tally(nights)
-    trial = e.trial
+def _row(e: Enrolment, data: dict[str, Any]) -> PatientRow:
+    start, end = date.fromisoformat(data["start"]), date.fromisoformat(data["end"])
     return PatientRow(
-        code=e.code, enrolment_id=str(e.pk), status=str(trial.get_status_display()),
-        dates=f"{date_format(trial.start, 'j M Y')} – {date_format(trial.end, 'j M Y')}",
-        scheduled=counts.scheduled, recorded=counts.used, missing=counts.missing,
-        washout=counts.washout, followed=sum(answers), answered=len(answers),
-        result=_own_result(nights, protocol.threshold, baseline),
+        code=e.code, enrolment_id=str(e.pk), status=str(Trial.Status(data["status"]).label),
+        dates=f"{date_format(start, 'j M Y')} – {date_format(end, 'j M Y')}",
+        scheduled=data["scheduled"], recorded=data["recorded"], missing=data["missing"],
+        washout=data["washout"], followed=data["followed"], answered=data["answered"],
+        result=data["result"],
     )  # fmt: skip
-
-
-def _packed(nights: list[TrialNight]) -> tuple[tuple[Any, ...], ...]:
-    """Nights as plain tuples: the cache reads these back far faster than dataclasses."""
-    return tuple((n.night, n.treated, n.period, n.washout, n.cramps, n.worst_pain) for n in nights)
-
-
-def _unpacked(packed: tuple[tuple[Any, ...], ...]) -> list[TrialNight]:
-    return [TrialNight(*fields) for fields in packed]
 
 
 def compute(
     protocol: Protocol, enrolments: list[Enrolment], keys: dict[Any, str] | None = None
 ) -> SeriesSummary:
-    """Each patient's row and nights (from the cache when their key is unchanged), then the pooling."""
-    keys = keys if keys is not None else patient_keys(protocol, enrolments)
-    row_keys = {e.pk: "series-patient:" + keys[e.pk] for e in enrolments}
-    cached = cache.get_many(list(row_keys.values()))
-    stale = [e for e in enrolments if row_keys[e.pk] not in cached]
-    records = _records(stale)
-    adherence: dict[Any, list[bool]] = defaultdict(list)
-    for trial_id, followed in Adherence.objects.filter(
-        trial_id__in=[e.trial_id for e in stale]
-    ).values_list("trial_id", "followed"):
-        adherence[trial_id].append(followed)
-    fresh = {}
-    for e in stale:
-        nights, baseline = patient_nights(protocol, e, records.get(e.patient_id, []))
-        row = _row(protocol, e, nights, baseline, adherence[e.trial_id])
-        fresh[row_keys[e.pk]] = (row, _packed(nights), baseline)
-    if fresh:
-        cache.set_many(fresh, CACHE_SECONDS)
-    rows, pooling_input = [], []
-    for e in enrolments:
-        row, packed, baseline = fresh.get(row_keys[e.pk]) or cached[row_keys[e.pk]]
-        rows.append(row)
-        pooling_input.append((e.code, _unpacked(packed), baseline))
+    """Each patient's row (stored, or computed now when their data changed), then the pooling."""
+    keys = keys if keys is not None else rows.patient_keys(protocol, enrolments)
+    stored = rows.current_rows(protocol, enrolments, keys)
+    patient_rows = [_row(e, stored[e.pk]) for e in enrolments]
+    likelihoods = [rows.likelihood_of(stored[e.pk]) for e in enrolments]
     labels = labels_for(protocol)
-    result = pooled.pool(pooling_input, protocol.threshold) if rows else None
+    result = (
+        pooled.pool(
+            [one for one in likelihoods if one is not None],
+            protocol.threshold,
+            left_out=[
+                e.code for e, one in zip(enrolments, likelihoods, strict=True) if one is None
+            ],
+        )
+        if enrolments
+        else None
+    )
     # While the key is sealed, the pooled words (which say "the remedy") would mislead.
     words = (
         tuple(pooled.summary_words(result, remedy_words(protocol.remedy_id).noun))
@@ -243,26 +142,24 @@ def compute(
         else ()
     )
     rates = []
-    for treated, label in ((True, labels[0]), (False, labels[1])):
-        used = [
-            n for _, nights, _ in pooling_input for n in nights if n.used and n.treated is treated
-        ]
-        cramps = sum(n.cramps or 0 for n in used)
-        rates.append({"label": label, "nights": len(used), "cramps": cramps,
-                      "per_week": 7 * cramps / len(used) if used else None})  # fmt: skip
+    for arm, label in enumerate(labels):
+        nights = sum(stored[e.pk]["arms"][arm][0] for e in enrolments)
+        cramps = sum(stored[e.pk]["arms"][arm][1] for e in enrolments)
+        rates.append({"label": label, "nights": nights, "cramps": cramps,
+                      "per_week": 7 * cramps / nights if nights else None})  # fmt: skip
     return SeriesSummary(
-        protocol_id=str(protocol.pk), sealed=protocol.key_sealed, labels=labels, rows=tuple(rows),
-        pooled=result, words=words, rates=tuple(rates),
+        protocol_id=str(protocol.pk), sealed=protocol.key_sealed, labels=labels,
+        rows=tuple(patient_rows), pooled=result, words=words, rates=tuple(rates),
     )  # fmt: skip
 
 
 def night_rows(protocol: Protocol) -> list[dict[str, Any]]:
     """One row per patient-night for the CSV: code, night, arm or pack, cramps, confirmed."""
     enrolments = active_enrolments(protocol)
-    records = _records(enrolments)
+    records = rows.records_of(enrolments)
     out = []
     for e in enrolments:
-        over = min(last_night(e.patient), e.trial.end)
+        over = rows.counted_until(e)
         by_night = {r.night: r for r in records.get(e.patient_id, [])}
         for scheduled in build_schedule(e.trial.design()):
             if scheduled.night > over:

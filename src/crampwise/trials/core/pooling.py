@@ -34,6 +34,7 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -172,6 +173,45 @@ def model_description() -> dict[str, object]:
 
 
 @dataclass(frozen=True)
+class PatientLikelihood:
+    """One person's trial reduced to what the pooling needs, in plain numbers that can be stored.
+
+    ``log_likelihood`` is the log likelihood of their log rate ratio at the ``LIKELIHOOD_BETA_POINTS``
+    points from -5 to 5, peak 0, floored at ``LOG_FLOOR``: their baseline, period effects and
+    overdispersion already integrated out. It depends on their nights only (not on the threshold),
+    so a server can store it with the person's row and pool many people without recomputing it.
+    """
+
+    label: str
+    log_likelihood: tuple[float, ...]
+    enough: bool  # the person's own trial meets the minimum evidence
+    nights_used: int
+    cramps: int
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "label": self.label,
+            "log_likelihood": [round(v, 6) for v in self.log_likelihood],
+            "enough": self.enough,
+            "nights_used": self.nights_used,
+            "cramps": self.cramps,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> PatientLikelihood:
+        values = tuple(float(v) for v in data["log_likelihood"])
+        if len(values) != LIKELIHOOD_BETA_POINTS:
+            raise ValueError("a stored likelihood has the wrong number of grid points")
+        return cls(
+            label=str(data["label"]),
+            log_likelihood=values,
+            enough=bool(data["enough"]),
+            nights_used=int(data["nights_used"]),
+            cramps=int(data["cramps"]),
+        )
+
+
+@dataclass(frozen=True)
 class _Patient:
     label: str
     log_likelihood: np.ndarray  # on the fine beta grid, peak 0
@@ -186,14 +226,26 @@ def pool_trials(
 ) -> PooledResult:
     """Pool the trials of a series into the typical person's rate ratio, the spread, and each
     person's shrunk estimate."""
-    if not 0 < threshold <= 1:
-        raise ValueError("the threshold is a rate ratio between 0 and 1")
+    _check_threshold(threshold)
     if not trials:
         raise ValueError("a series needs at least one trial to pool")
-    beta = np.linspace(-BETA_LIMIT, BETA_LIMIT, (LIKELIHOOD_BETA_POINTS - 1) * UPSAMPLE + 1)
-    patients, left_out = _patients(trials, beta, threshold)
-    if not patients:
+    likelihoods, left_out = patient_likelihoods(trials)
+    return pool_likelihoods(likelihoods, threshold, left_out=left_out)
+
+
+def pool_likelihoods(
+    likelihoods: Sequence[PatientLikelihood],
+    threshold: float = DEFAULT_THRESHOLD,
+    *,
+    left_out: Sequence[str] = (),
+) -> PooledResult:
+    """The pooling itself, from each person's likelihood (``patient_likelihoods``): the same answer
+    as ``pool_trials`` on their trials, without the per-person work."""
+    _check_threshold(threshold)
+    if not likelihoods:
         raise NotEnoughNights("no trial in the series has a used night on both arms")
+    beta = np.linspace(-BETA_LIMIT, BETA_LIMIT, (LIKELIHOOD_BETA_POINTS - 1) * UPSAMPLE + 1)
+    patients = [_patient(one, beta, threshold) for one in likelihoods]
     likelihood = np.exp(np.stack([p.log_likelihood for p in patients]))  # (P, B)
 
     mu, tau, weights, marginal_of, kernel = _hyper_posterior(likelihood, beta)
@@ -262,9 +314,11 @@ def _prepare(trial: PatientTrialData) -> tuple[CountCells, float, Evidence] | No
     return cells, math.log(baseline), evidence
 
 
-def _patients(
-    trials: Sequence[PatientTrialData], beta: np.ndarray, threshold: float
-) -> tuple[list[_Patient], list[str]]:
+def patient_likelihoods(
+    trials: Sequence[PatientTrialData],
+) -> tuple[list[PatientLikelihood], list[str]]:
+    """Each person's likelihood of their log rate ratio, all people in a few numpy passes; and the
+    labels of trials without a used night on both arms (nothing to pool)."""
     prepared = [(trial, _prepare(trial)) for trial in trials]
     kept = [(trial, ready) for trial, ready in prepared if ready is not None]
     left_out = [trial.label for trial, ready in prepared if ready is None]
@@ -279,32 +333,47 @@ def _patients(
         period_sd=DEFAULT_PERIOD_SD,
         log_k_sd=defaults.log_k_sd,
     )
-    own_prior = -0.5 * (beta / defaults.beta_sd) ** 2
-    patients = []
+    out = []
     for (trial, (cells, _, evidence)), log_lik in zip(kept, coarse, strict=True):
-        fine = _natural_spline(np.maximum(log_lik - log_lik.max(), LOG_FLOOR), UPSAMPLE)
-        fine -= fine.max()
-        # The person's own answer: the same likelihood under the single trial's N(0, 1) prior.
-        own = _midpoint_marginal(beta, np.exp(fine + own_prior))
-        patients.append(
-            _Patient(
+        out.append(
+            PatientLikelihood(
                 label=trial.label,
-                log_likelihood=fine,
-                unpooled=RateRatioSummary(
-                    median=math.exp(own.median),
-                    ci95=(math.exp(own.quantile(0.025)), math.exp(own.quantile(0.975))),
-                    mean_log=own.mean,
-                    sd_log=own.sd,
-                    p_reduction=own.prob_below(0.0),
-                    p_meaningful=own.prob_below(math.log(threshold)),
-                    threshold=threshold,
-                ),
+                log_likelihood=tuple(np.maximum(log_lik - log_lik.max(), LOG_FLOOR).tolist()),
                 enough=evidence.enough,
                 nights_used=cells.total_nights,
                 cramps=cells.total_cramps,
             )
         )
-    return patients, left_out
+    return out, left_out
+
+
+def _patient(one: PatientLikelihood, beta: np.ndarray, threshold: float) -> _Patient:
+    fine = _natural_spline(np.asarray(one.log_likelihood, dtype=float), UPSAMPLE)
+    fine -= fine.max()
+    # The person's own answer: the same likelihood under the single trial's N(0, 1) prior.
+    own_prior = -0.5 * (beta / Priors(alpha_mean=0.0).beta_sd) ** 2
+    own = _midpoint_marginal(beta, np.exp(fine + own_prior))
+    return _Patient(
+        label=one.label,
+        log_likelihood=fine,
+        unpooled=RateRatioSummary(
+            median=math.exp(own.median),
+            ci95=(math.exp(own.quantile(0.025)), math.exp(own.quantile(0.975))),
+            mean_log=own.mean,
+            sd_log=own.sd,
+            p_reduction=own.prob_below(0.0),
+            p_meaningful=own.prob_below(math.log(threshold)),
+            threshold=threshold,
+        ),
+        enough=one.enough,
+        nights_used=one.nights_used,
+        cramps=one.cramps,
+    )
+
+
+def _check_threshold(threshold: float) -> None:
+    if not 0 < threshold <= 1:
+        raise ValueError("the threshold is a rate ratio between 0 and 1")
 
 
 def _tau_midpoints(top: float, points: int) -> np.ndarray:
