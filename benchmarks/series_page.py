@@ -19,6 +19,8 @@ Timed through Django's test client, whole request and response:
 - "later views": nothing changed since the last view, so the pooled result comes from the cache
   (the page still reads the enrolments, checks what changed and writes the audit rows);
 - the worker's pass when every row went stale at once (each morning, a new night is over);
+- what storing rows costs a patient: the check-in POST of an enrolled patient (their row is
+  computed again once it commits) beside the same POST of someone in no series;
 - the CSV of all nights, and the PDF report.
 
 Writes benchmarks/results/series_page.json. With SERIES_PROFILE=warm, cold, none, one or csv (and
@@ -172,6 +174,30 @@ def main() -> None:
         )
         get(page)
 
+    from django.urls import reverse
+
+    from crampwise.diary.services import last_night
+
+    outsider = users.objects.create_user("bench_outsider", password="bench-password-1")
+    outsider.profile.time_zone = "America/Chicago"
+    outsider.profile.save()
+
+    def check_in(username: str):
+        # The morning check-in's POST. An enrolled patient's series row is computed again and
+        # stored once the check-in commits; someone in no series is the baseline.
+        person = users.objects.get(username=username)
+        morning = Client(HTTP_HOST="localhost")
+        morning.force_login(person)
+        url = reverse("night_edit", args=[last_night(person).isoformat()])
+
+        def post() -> None:
+            answer = {"cramps": str(next(turn) % 4), "worst_pain": "5", "minutes_awake": "10",
+                      "sleep_quality": "3"}  # fmt: skip
+            response = morning.post(url, answer)
+            assert response.status_code == 302, response.status_code
+
+        return post
+
     get(page)
     if os.environ.get("SERIES_PROFILE"):
         import cProfile
@@ -199,6 +225,8 @@ def main() -> None:
         ("nothing stored (every row computed)", nothing_stored, max(5, args.repeats // 3)),
         ("worker: every row stale, recomputed", worker_pass, 5),
         ("later views (pooled result cached)", lambda: get(page), args.repeats),
+        ("check-in POST, enrolled patient", check_in("bench_patient_0"), args.repeats),
+        ("check-in POST, in no series (baseline)", check_in("bench_outsider"), args.repeats),
         ("CSV of all nights", lambda: get(f"/series/{protocol.pk}/nights.csv"), 5),
         ("PDF report", lambda: get(f"/series/{protocol.pk}/report.pdf"), 5),
     ):
