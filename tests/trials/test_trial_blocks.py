@@ -1,5 +1,5 @@
-"""Blocks of four or six periods: balanced, rebuilt from the seed, fair, looked at only at their ends,
-and analysed as well as pairs are."""
+"""Blocks of four or six periods: balanced, rebuilt from the seed, fair, looked at only at their
+ends, and analysed as well as pairs are."""
 
 from __future__ import annotations
 

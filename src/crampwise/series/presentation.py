@@ -140,8 +140,8 @@ def _design_sentence(protocol: Protocol, noun: str) -> str:
     if protocol.block_periods == 2:
         return (
             _(
-                "Each patient runs %(pairs)s pairs of %(nights)s-night periods: one with %(remedy)s "
-                "and one without, in a random order."
+                "Each patient runs %(pairs)s pairs of %(nights)s-night periods: one with "
+                "%(remedy)s and one without, in a random order."
             )
             % values
         )

@@ -194,9 +194,11 @@ def _adherence_form(trial: Trial, data=None):
 def _render_trial(request, trial: Trial, *, stop_form=None, adherence_form=None):
     evaluation = evaluate(trial)
     words = catalogue.remedy_words(trial)
+    running, block_periods = trial.is_active, trial.block_periods
     looks = [
-        {"look": look, "sentence": presentation.look_sentence(look, words.noun, running=trial.is_active,
-                                                              block_periods=trial.block_periods),
+        {"look": look,
+         "sentence": presentation.look_sentence(look, words.noun, running=running,
+                                                block_periods=block_periods),
          "number": look.pairs_complete // evaluation.design.pairs_per_block,  # pair or block
          "p_reduction": presentation.percent(look.p_reduction),
          "p_worthwhile": presentation.percent(look.p_worthwhile),

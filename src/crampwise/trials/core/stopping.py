@@ -4,11 +4,13 @@ A look happens only at the end of a complete randomization block, where as many 
 as control periods are over: after every pair from the second pair on in a design of pairs, and
 after every block in a design of blocks of four or six periods. Looks are counted in *pairs
 complete* (periods over, halved) whatever the design, so the rule reads the same for both: in a
-design of blocks of four, the looks fall at 2, 4, 6, ... pairs. At a look the trial stops for *efficacy* when P(ratio < 1) >= e, or for
-*futility* when there is less than a 10% chance of a reduction of at least 20%; otherwise it goes
-on. The posterior itself stays valid however often one looks, but the chance of a false "it works"
-grows with every look, so e defaults to 0.975 and the operating characteristics below are computed
-by simulation and published in docs/trials.md.
+design of blocks of four, the looks fall at 2, 4, 6, ... pairs.
+
+At a look the trial stops for *efficacy* when P(ratio < 1) >= e, or for *futility* when there is
+less than a 10% chance of a reduction of at least 20%; otherwise it goes on. The posterior itself
+stays valid however often one looks, but the chance of a false "it works" grows with every look,
+so e defaults to 0.975 and the operating characteristics below are computed by simulation and
+published in docs/trials.md.
 """
 
 from __future__ import annotations
