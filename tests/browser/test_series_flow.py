@@ -83,12 +83,21 @@ def test_a_series_from_protocol_to_pooled_answer(
     page.get_by_role("heading", level=1, name="Trial series").wait_for()
     look(page, "series-home", check_a11y, check_reflow)
     page.get_by_label("Title").fill("Magnesium series")
-    page.get_by_label("Remedy").select_option("magnesium")
+    page.get_by_role("combobox", name="Remedy").select_option("magnesium")
+    page.get_by_label("Blocks of four periods").check()
     page.get_by_label("Number of pairs of periods").fill("3")
+    page.get_by_role("button", name="Save the protocol").click()
+    # Three pairs cannot fill blocks of four: the form says so and what to choose.
+    page.get_by_text(
+        "With blocks of four periods, choose an even number of pairs."
+    ).first.wait_for()
+    look(page, "series-home-blocks-error", check_a11y, check_reflow)
+    page.get_by_label("Number of pairs of periods").fill("4")
     page.get_by_role("button", name="Save the protocol").click()
     page.get_by_text("The protocol is saved.").wait_for()
     code = page.locator("#join-code").inner_text().strip()
     assert code == Protocol.objects.get().join_code
+    assert Protocol.objects.get().block_periods == 4
 
     for n, patient in enumerate((first, second)):
         log_in(page, live_server, patient)
@@ -96,6 +105,7 @@ def test_a_series_from_protocol_to_pooled_answer(
     # Two more join out of sight: a pooled answer needs three patients with enough nights.
     for name in ("cy", "di"):
         services.enrol(make_user(django_user_model, name), Protocol.objects.get())
+    assert set(Trial.objects.values_list("block_periods", flat=True)) == {4}
     # Ten weeks of answered nights for everyone, so the pooled answer has something to pool.
     for i, enrolment in enumerate(Enrolment.objects.order_by("code")):
         trial = enrolment.trial
@@ -112,6 +122,7 @@ def test_a_series_from_protocol_to_pooled_answer(
     if SHOTS:
         page.locator("figure.forest").screenshot(path=f"{SHOTS}/series-forest-390.png")
     page.get_by_role("link", name="The protocol on one page (print)").click()
+    page.get_by_text("in 2 blocks of 4 periods").wait_for()
     look(page, "series-protocol", check_a11y, check_reflow)
 
     log_in(page, live_server, second)

@@ -21,6 +21,7 @@ DESIGN = {
     "washout_nights": 7,
     "run_in_nights": 0,
     "pairs": 3,
+    "block_periods": 2,
     "threshold": 0.8,
     "blinded": False,
 }

@@ -7,7 +7,7 @@ import pytest
 from crampwise.clinician.models import AccessEvent
 from crampwise.series.models import Enrolment
 from tests.conftest import make_user
-from tests.series.builders import fill_nights, join_weeks_ago, patients
+from tests.series.builders import fill_nights, join_weeks_ago, patients, protocol_for
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +86,25 @@ def test_every_series_field_is_in_docs_api_md(client):
     for name in ("ProtocolOut", "PooledOut", "IndividualOut", "JoinIn", "EnrolmentOut"):
         for field in schemas[name]["properties"]:
             assert f"`{field}`" in docs, f"{name}.{field} is not documented"
+
+
+def test_the_api_states_each_protocols_design(client, clinician, protocol):
+    """``block_periods``: 2 for pairs, 4 for blocks of four periods."""
+    protocol_for(clinician, title="Blocks", block_periods=4, pairs=4)
+    client.force_login(clinician)
+    rows = client.get("/api/v1/series/protocols").json()
+    assert [(r["title"], r["pairs"], r["block_periods"]) for r in rows] == [
+        ("Blocks", 4, 4),
+        ("Magnesium for night cramps", 3, 2),
+    ]
+
+
+def test_a_blocks_series_pools_like_a_pairs_series(client, clinician, django_user_model):
+    """Three patients on blocks of four with cramps halved: the pooled answer finds a cut."""
+    blocks = protocol_for(clinician, title="Blocks", block_periods=4, pairs=4)
+    for i, person in enumerate(patients(django_user_model, 3)):
+        fill_nights(join_weeks_ago(person, blocks, 16), 1.0, 0.5, seed=60 + i)
+    client.force_login(clinician)
+    answer = client.get(f"/api/v1/series/protocols/{blocks.pk}/pooled").json()
+    assert answer["enough_data"] is True and answer["patients"] == 3
+    assert answer["rate_ratio_ci95"][1] < 1 and 0.3 < answer["rate_ratio_median"] < 0.75

@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 
 from crampwise.diary.models import Night
-from crampwise.series.exports import render_pdf
-from tests.series.builders import fill_nights, join_weeks_ago, patients
+from crampwise.series.exports import render_pdf, report_data
+from tests.series.builders import fill_nights, join_weeks_ago, patients, protocol_for
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +59,12 @@ def test_no_pooled_answer_yet_means_no_fhir_file(client, clinician, owner, proto
     join_weeks_ago(owner, protocol, 1)
     client.force_login(clinician)
     assert client.get(reverse("series_fhir", args=[protocol.pk])).status_code == 404
+
+
+def test_the_pdf_states_a_blocks_design(clinician):
+    """The PDF prints the protocol's design words, so a blocks protocol says blocks."""
+    blocks = protocol_for(clinician, title="Blocks", block_periods=6, pairs=6)
+    words = report_data(blocks)["words"]
+    assert "in 2 blocks of 6 periods: 3 with magnesium and 3 without" in words["design"]
+    assert "shuffle of each block" in words["randomisation"]
+    assert render_pdf(blocks).startswith(b"%PDF")

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from crampwise.series import services
 from crampwise.series.models import Protocol
+from crampwise.trials.core.design import period_plans
 from tests.series.builders import DESIGN, join_weeks_ago, protocol_for
 
 pytestmark = pytest.mark.django_db
@@ -94,3 +95,80 @@ def test_the_protocol_prints_on_one_page_with_the_cent_items(client, clinician, 
                  "Threshold"):  # fmt: skip
         assert f"<dt>{item}</dt>" in text
     assert "20% fewer cramps" in text
+
+
+# ---- pairs or blocks ----------------------------------------------------------------------
+
+
+def test_the_form_offers_pairs_or_blocks_and_saves_blocks_of_four(client, clinician):
+    client.force_login(clinician)
+    page = client.get(reverse("series_home")).content.decode()
+    assert "Blocks of four periods: two with the remedy and two without" in page
+    response = client.post(reverse("series_home"), {**DESIGN, "block_periods": 4, "pairs": 4})
+    assert response.status_code == 302
+    assert (Protocol.objects.get().block_periods, Protocol.objects.get().pairs) == (4, 4)
+
+
+@pytest.mark.parametrize(
+    ("size", "pairs", "message"),
+    [
+        (4, 3, "With blocks of four periods, choose an even number of pairs."),
+        (6, 4, "With blocks of six periods, choose a number of pairs that is a multiple of three."),
+    ],
+)
+def test_blocks_refuse_a_number_of_pairs_that_leaves_a_block_unfilled(
+    client, clinician, size, pairs, message
+):
+    """The message sits on the pairs field and says what to choose."""
+    client.force_login(clinician)
+    response = client.post(reverse("series_home"), {**DESIGN, "block_periods": size,
+                                                    "pairs": pairs})  # fmt: skip
+    assert response.status_code == 200
+    assert not Protocol.objects.exists()
+    assert response.context["form"].errors["pairs"] == [message]
+    assert message in response.content.decode()
+
+
+def test_the_service_refuses_a_design_other_than_pairs_or_blocks(clinician):
+    with pytest.raises(services.SeriesError) as error:
+        protocol_for(clinician, block_periods=8, pairs=4)
+    assert error.value.field == "block_periods"
+    with pytest.raises(services.SeriesError) as error:
+        protocol_for(clinician, block_periods=4, pairs=3)
+    assert error.value.field == "pairs"
+
+
+def test_a_patient_who_joins_a_blocks_protocol_runs_a_blocks_trial(clinician, owner):
+    blocks = protocol_for(clinician, block_periods=4, pairs=4)
+    trial = join_weeks_ago(owner, blocks, 1).trial
+    assert trial.block_periods == 4 and trial.pairs == 4
+    design = trial.design()
+    assert design.blocks == 2
+    assert [p.block for p in period_plans(design)] == [0, 0, 0, 0, 1, 1, 1, 1]
+
+
+def test_copies_and_versions_keep_the_design_unless_changed(clinician):
+    blocks = protocol_for(clinician, block_periods=6, pairs=6)
+    assert services.new_version(blocks).block_periods == 6
+    assert services.copy_protocol(blocks, title="Elsewhere").block_periods == 6
+    assert services.new_version(blocks, block_periods=2, pairs=5).block_periods == 2
+    with pytest.raises(services.SeriesError):
+        services.new_version(blocks, pairs=4)  # four pairs do not fill blocks of six
+
+
+def test_the_copy_form_starts_from_the_protocols_design(client, clinician):
+    blocks = protocol_for(clinician, block_periods=4, pairs=4)
+    client.force_login(clinician)
+    form = client.get(reverse("series_copy", args=[blocks.pk])).context["form"]
+    assert form.initial["block_periods"] == 4
+
+
+def test_the_one_page_protocol_states_the_blocks(client, clinician):
+    blocks = protocol_for(clinician, block_periods=4, pairs=4)
+    client.force_login(clinician)
+    text = client.get(reverse("series_protocol", args=[blocks.pk])).content.decode()
+    assert "8 periods of 14 nights in 2 blocks of 4 periods: 2 with magnesium and 2 without" in text
+    assert "a shuffle of each block" in text
+    pairs = protocol_for(clinician, title="Pairs")
+    text = client.get(reverse("series_protocol", args=[pairs.pk])).content.decode()
+    assert "3 pairs of 14-night periods: one with magnesium and one without" in text

@@ -56,7 +56,7 @@ def test_a_look_uses_only_the_nights_of_complete_pairs():
     design = TrialDesign(start=START, seed=1, pairs=3)
     arms = [i // 7 % 2 == 1 for i in range(42)]
     counts = [1] * 28 + [9] * 14  # a wild third pair must not sway the look after pair two
-    look = interim_look(design, nights_from_counts(counts, arms), blocks_complete=2)
+    look = interim_look(design, nights_from_counts(counts, arms), pairs_complete=2)
     assert look.analysis.nights.used == 28
     assert look.night == block_end(design, 1)
     assert look.p_reduction == pytest.approx(0.5, abs=0.05)
@@ -116,11 +116,11 @@ def test_a_look_below_the_minimum_evidence_never_stops():
     treated = [p % 2 == 1 for p in range(4) for _ in range(7)]
     counts = [0 if t else int(n % 3 == 0) for n, t in enumerate(treated)]
     assert sum(counts) < 10
-    look = interim_look(design, nights_from_counts(counts, treated), blocks_complete=2)
+    look = interim_look(design, nights_from_counts(counts, treated), pairs_complete=2)
     assert not look.analysis.enough_data and look.decision is Decision.CONTINUE
     # One more cramp on every night without the remedy: enough evidence, and then it stops.
     more = [c + (0 if t else 1) for c, t in zip(counts, treated, strict=True)]
-    look = interim_look(design, nights_from_counts(more, treated), blocks_complete=2)
+    look = interim_look(design, nights_from_counts(more, treated), pairs_complete=2)
     assert look.analysis.enough_data and look.decision is Decision.EFFICACY
 
 

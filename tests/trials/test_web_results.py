@@ -108,7 +108,7 @@ def test_a_look_says_when_the_answer_is_already_clear(owner_client, owner):
     trial = finished_trial(owner)
     simulate_diary(owner, trial)
     evaluation = evaluate(trial)
-    assert [look.blocks_complete for look in evaluation.looks] == list(range(2, 9))
+    assert [look.pairs_complete for look in evaluation.looks] == list(range(2, 9))
     assert any(look.decision is Decision.EFFICACY for look in evaluation.looks)
     html = owner_client.get(reverse("trial_detail", args=[trial.pk])).content.decode()
     efficacy = next(look for look in evaluation.looks if look.decision is Decision.EFFICACY)

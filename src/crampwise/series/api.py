@@ -30,6 +30,10 @@ class ProtocolOut(Schema):
     washout_nights: int
     run_in_nights: int
     pairs: int
+    block_periods: int = Field(
+        description="Periods per randomization block: 2 (pairs), 4 or 6 (blocks, half of them "
+        "with the remedy, in a random balanced order)."
+    )
     threshold: float
     blinded: bool
     unblinded: bool
@@ -89,7 +93,7 @@ def _protocol_out(p: Protocol) -> dict:
         "id": p.pk, "title": p.title, "version": p.version, "parent": p.parent_id,
         "remedy": p.remedy_id, "period_nights": p.period_nights,
         "washout_nights": p.washout_nights, "run_in_nights": p.run_in_nights, "pairs": p.pairs,
-        "threshold": p.threshold, "blinded": p.blinded,
+        "block_periods": p.block_periods, "threshold": p.threshold, "blinded": p.blinded,
         "unblinded": p.unblinded_at is not None, "finished": p.finished,
         "join_code": p.join_code, "patients": getattr(p, "patients", 0), "created_at": p.created_at,
     }  # fmt: skip

@@ -16,6 +16,14 @@ WASHOUT_CHOICES = [
     ("7", gettext_lazy("1 week")),
 ]
 RUN_IN_CHOICES = [("0", gettext_lazy("No run-in")), ("7", gettext_lazy("1 week"))]
+DESIGN_CHOICES = [
+    ("2", gettext_lazy("Pairs: each pair is one period with the remedy and one without, in a "
+                       "random order")),
+    ("4", gettext_lazy("Blocks of four periods: two with the remedy and two without, in a "
+                       "random order")),
+    ("6", gettext_lazy("Blocks of six periods: three with the remedy and three without, in a "
+                       "random order")),
+]  # fmt: skip
 
 
 class ProtocolForm(forms.Form):
@@ -39,14 +47,26 @@ class ProtocolForm(forms.Form):
         coerce=int,
         initial="7",
     )
+    block_periods = forms.TypedChoiceField(
+        label=gettext_lazy("Design"),
+        choices=DESIGN_CHOICES,
+        coerce=int,
+        initial="2",
+        widget=forms.RadioSelect,
+        help_text=gettext_lazy(
+            "Each patient gets their own random order. In a pair, the second period can be "
+            "foreseen once the first is known; in a block of four or six, fewer periods can."
+        ),
+    )
     pairs = forms.IntegerField(
         label=gettext_lazy("Number of pairs of periods"),
         min_value=MIN_PAIRS,
         max_value=MAX_PAIRS,
         initial=4,
         help_text=gettext_lazy(
-            "Each pair has one period with the remedy and one without, in a "
-            "random order drawn for each patient."
+            "A pair is one period with the remedy and one without: 4 pairs are 8 periods. "
+            "Blocks of four periods need an even number of pairs; blocks of six, a multiple "
+            "of three."
         ),
     )
     run_in_nights = forms.TypedChoiceField(

@@ -131,6 +131,44 @@ def remedy_noun(protocol: Protocol) -> str:
     return remedy_words(protocol.remedy_id).noun
 
 
+def _design_sentence(protocol: Protocol, noun: str) -> str:
+    """The periods of a patient's trial: pairs, or blocks of four or six."""
+    values = {"pairs": protocol.pairs, "periods": 2 * protocol.pairs,
+              "blocks": 2 * protocol.pairs // protocol.block_periods,
+              "size": protocol.block_periods, "half": protocol.block_periods // 2,
+              "nights": protocol.period_nights, "remedy": noun}  # fmt: skip
+    if protocol.block_periods == 2:
+        return (
+            _(
+                "Each patient runs %(pairs)s pairs of %(nights)s-night periods: one with "
+                "%(remedy)s and one without, in a random order."
+            )
+            % values
+        )
+    return (
+        _(
+            "Each patient runs %(periods)s periods of %(nights)s nights in %(blocks)s blocks of "
+            "%(size)s periods: %(half)s with %(remedy)s and %(half)s without in each block, in a "
+            "random order."
+        )
+        % values
+    )
+
+
+def _randomisation_sentence(protocol: Protocol) -> str:
+    if protocol.block_periods == 2:
+        return _(
+            "Each patient has their own schedule, drawn when they join: a fair coin for the order "
+            "within each pair, from a recorded seed through SHA-256, so it can be checked later."
+        )
+    return _(
+        "Each patient has their own schedule, drawn when they join: a shuffle of each block, "
+        "every order with as many periods with the remedy as without being equally likely, from "
+        "a recorded seed through SHA-256, so it can be checked later. Planned looks fall only at "
+        "the ends of blocks, where the two kinds of period balance."
+    )
+
+
 def design_words(protocol: Protocol) -> dict[str, str]:
     """The protocol's CENT items for a series, in words (the print page and the PDF)."""
     weeks = (protocol.run_in_nights + 2 * protocol.pairs * protocol.period_nights) / 7
@@ -141,18 +179,14 @@ def design_words(protocol: Protocol) -> dict[str, str]:
         else _("There is no run-in.")
     )
     return {
-        "design": _(
-            "A series of personal (N-of-1) trials. Each patient runs %(pairs)s pairs of "
-            "%(nights)s-night periods: one with %(remedy)s and one without, in a random order. "
-            "%(washout)s washout nights start each period and are left out. %(run_in)s "
-            "About %(weeks)s weeks in all."
-        ) % {"pairs": protocol.pairs, "nights": protocol.period_nights, "remedy": noun,
-             "washout": protocol.washout_nights, "run_in": run_in,
-             "weeks": f"{weeks:.0f}"},
-        "randomisation": _(
-            "Each patient has their own schedule, drawn when they join: a fair coin for the order "
-            "within each pair, from a recorded seed through SHA-256, so it can be checked later."
-        ),
+        "design": " ".join((
+            _("A series of personal (N-of-1) trials."),
+            _design_sentence(protocol, noun),
+            _("%(washout)s washout nights start each period and are left out. %(run_in)s "
+              "About %(weeks)s weeks in all.")
+            % {"washout": protocol.washout_nights, "run_in": run_in, "weeks": f"{weeks:.0f}"},
+        )),
+        "randomisation": _randomisation_sentence(protocol),
         "blinding": _(
             "Blinded. A pharmacy fills look-alike packs A and B; one is real. The key is sealed "
             "and held by the protocol owner, who opens it only at the end. Until then every "

@@ -15,14 +15,14 @@ from django.utils.translation import gettext as _
 
 from crampwise.clinician.access import is_clinician
 from crampwise.series.models import CODE_ALPHABET, Enrolment, Protocol, SeriesEvent
-from crampwise.trials.core.design import TrialDesign
+from crampwise.trials.core.design import BLOCK_SIZES, TrialDesign
 from crampwise.trials.core.rules import can_be_blinded
 from crampwise.trials.services import catalogue, lifecycle
 from crampwise.trials.services.tonight import plan_night
 
 DESIGN_FIELDS = (
     "title", "aims", "remedy_id", "period_nights", "washout_nights", "run_in_nights", "pairs",
-    "threshold", "blinded",
+    "block_periods", "threshold", "blinded",
 )  # fmt: skip
 
 
@@ -39,6 +39,17 @@ def series_remedies() -> list:
     return list(catalogue.catalogue())
 
 
+def whole_blocks_problem(pairs: int, block_periods: int) -> str | None:
+    """Why this many pairs cannot fill whole blocks, in words that say what to choose; else None."""
+    if block_periods not in BLOCK_SIZES:
+        return _("Choose pairs, blocks of four periods or blocks of six periods.")
+    if (2 * pairs) % block_periods == 0:
+        return None
+    if block_periods == 4:
+        return _("With blocks of four periods, choose an even number of pairs.")
+    return _("With blocks of six periods, choose a number of pairs that is a multiple of three.")
+
+
 def _checked(fields: dict) -> dict:
     """The protocol's fields after the same checks as the single-trial wizard, or SeriesError."""
     try:
@@ -50,11 +61,16 @@ def _checked(fields: dict) -> dict:
     kind = remedy.trial_kind or "supplement"
     if not str(fields.get("title", "")).strip():
         raise SeriesError(_("Give the protocol a title."), "title")
+    block_periods = fields.get("block_periods", 2)
+    blocks = whole_blocks_problem(fields["pairs"], block_periods)
+    if blocks:
+        raise SeriesError(blocks, "block_periods" if block_periods not in BLOCK_SIZES else "pairs")
     try:
         TrialDesign(start=date(2000, 1, 1), seed=0, pairs=fields["pairs"],
                     period_nights=fields["period_nights"],
                     washout_nights=fields["washout_nights"],
-                    run_in_nights=fields["run_in_nights"])  # fmt: skip
+                    run_in_nights=fields["run_in_nights"],
+                    block_periods=block_periods)  # fmt: skip
     except ValueError:
         raise SeriesError(
             _("The washout must be shorter than a period, with at least one pair of periods."),
@@ -64,7 +80,12 @@ def _checked(fields: dict) -> dict:
         raise SeriesError(_("The worthwhile cut must be between 0% and 100%."), "threshold")
     if fields["blinded"] and not can_be_blinded(kind):
         raise SeriesError(_("Only a trial of capsules can be blinded."), "blinded")
-    return {**fields, "title": fields["title"].strip(), "kind": kind}
+    return {
+        **fields,
+        "title": fields["title"].strip(),
+        "kind": kind,
+        "block_periods": block_periods,
+    }
 
 
 def create_protocol(owner, **fields) -> Protocol:
@@ -139,7 +160,8 @@ def enrol(patient, protocol: Protocol, *, prescriber_agreed: bool = False) -> En
                     patient, remedy_id=protocol.remedy_id, kind=protocol.kind,
                     start=plan_night(patient), pairs=protocol.pairs,
                     period_nights=protocol.period_nights, washout_nights=protocol.washout_nights,
-                    run_in_nights=protocol.run_in_nights, threshold=protocol.threshold,
+                    run_in_nights=protocol.run_in_nights, block_periods=protocol.block_periods,
+                    threshold=protocol.threshold,
                     blinded=protocol.blinded, prescriber_agreed=prescriber_agreed,
                 )  # fmt: skip
                 number = Enrolment.objects.filter(protocol=protocol).count() + 1

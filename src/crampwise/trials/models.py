@@ -107,6 +107,7 @@ class Trial(models.Model):
             period_nights=self.period_nights,
             washout_nights=self.washout_nights,
             run_in_nights=self.run_in_nights,
+            block_periods=self.block_periods,
         )
 
     @property

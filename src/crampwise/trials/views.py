@@ -194,8 +194,12 @@ def _adherence_form(trial: Trial, data=None):
 def _render_trial(request, trial: Trial, *, stop_form=None, adherence_form=None):
     evaluation = evaluate(trial)
     words = catalogue.remedy_words(trial)
+    running, block_periods = trial.is_active, trial.block_periods
     looks = [
-        {"look": look, "sentence": presentation.look_sentence(look, words.noun, running=trial.is_active),
+        {"look": look,
+         "sentence": presentation.look_sentence(look, words.noun, running=running,
+                                                block_periods=block_periods),
+         "number": look.pairs_complete // evaluation.design.pairs_per_block,  # pair or block
          "p_reduction": presentation.percent(look.p_reduction),
          "p_worthwhile": presentation.percent(look.p_worthwhile),
          "label": presentation.look_label(look)}
@@ -222,7 +226,7 @@ def _render_trial(request, trial: Trial, *, stop_form=None, adherence_form=None)
         "looks": looks,
         "latest_look": looks[-1] if looks else None,
         "next_look": presentation.next_look_sentence(evaluation),
-        "first_look_pair": DEFAULT_RULE.first_look_block,
+        "first_look": presentation.first_look_words(evaluation.design),
         "adherence_form": adherence_form or _adherence_form(trial),
         "stop_form": stop_form or StopForm(),
         "series": series_note(trial),
@@ -280,7 +284,7 @@ def trial_report(request, trial_id):
     report = evaluation.report
     noun = catalogue.remedy_words(trial).noun
     went_past = [
-        presentation.look_sentence(look, noun, running=False)
+        presentation.look_sentence(look, noun, running=False, block_periods=trial.block_periods)
         for look in evaluation.looks_gone_past()
     ]
     pending = evaluation.pending_look()
@@ -292,7 +296,8 @@ def trial_report(request, trial_id):
         "evaluation": evaluation,
         "hide_arms": presentation.hide_arms(trial),
         "went_past": went_past,
-        "pending": presentation.look_sentence(pending, noun) if pending else None,
+        "pending": presentation.look_sentence(pending, noun, block_periods=trial.block_periods)
+        if pending else None,
         "summary_numbers": presentation.result_numbers(evaluation),
     })  # fmt: skip
 
@@ -334,5 +339,5 @@ def trial_looks(request):
         "works_chance": f"{100 * WORKS_PROBABILITY:g}",
         "futile_chance": f"{100 * rule.futility_probability:g}",
         "futile_cut": round(100 * (1 - rule.futility_ratio)),
-        "first_look": rule.first_look_block,
+        "first_look": rule.first_look_pairs,
     })  # fmt: skip

@@ -103,8 +103,9 @@ def trial_milestones(design: TrialDesign, end: date) -> tuple[Milestone, ...]:
     """The messages a trial sends: it starts tomorrow, a period changes, a look is ready, it ends.
 
     ``end`` is the trial's last night (earlier than the design's when it was stopped); nothing after
-    it is sent. Looks happen the morning after each pair of periods but the last, whose morning is
-    the end of the trial.
+    it is sent. Looks happen the morning after each randomization block (each pair, in a design of
+    pairs) but the last, whose morning is the end of the trial: only at a block's end do the
+    periods with and without the remedy balance.
     """
     found = [
         Milestone(
@@ -121,7 +122,7 @@ def trial_milestones(design: TrialDesign, end: date) -> tuple[Milestone, ...]:
         first = period_plans(design)[0].first_night
         if first <= end:
             found.append(Milestone(Kind.PERIOD_CHANGES, first, first, Slot.EVENING))
-    for block in range(design.pairs - 1):
+    for block in range(design.blocks - 1):
         last = block_end(design, block)
         if last < end:
             found.append(Milestone(Kind.LOOK_READY, last, last + timedelta(days=1), Slot.MORNING))

@@ -71,7 +71,7 @@ def trial_report(
         "sample_size": {  # CENT 7a, 7b
             "how_chosen": how_length_was_chosen
             or _("The length was set before the trial started."),
-            "stopping_rule": _stopping_rule(rule),
+            "stopping_rule": _stopping_rule(rule, design),
         },
         "blinding": {  # CENT 11a
             "blinded": blinded,
@@ -93,7 +93,7 @@ def trial_report(
             if design.washout_nights
             else _("No washout nights were planned."),
         },
-        "interim_looks": [_look(look) for look in looks],  # CENT 7b
+        "interim_looks": [_look(look, design) for look in looks],  # CENT 7b
         "summary": _summary(analysis, remedy),  # CENT 17a
         "harms": list(harms),  # CENT 19
         "limitations": limits_sentences(blinded),  # CENT 20
@@ -112,16 +112,21 @@ def _status(
             text = _("Stopped early: the remedy works. A worthwhile cut in cramps is very likely.")
         else:
             text = _("Stopped early: the remedy very likely helps, but the cut may be small.")
-        return {"code": code, "text": text, "after_pairs": stopped.blocks_complete}
+        return {"code": code, "text": text, **_after(design, stopped.pairs_complete)}
     # ``nights`` holds every scheduled night so far, missing ones included, from the first period.
-    pairs_complete = min(len(nights) // (2 * design.period_nights), design.pairs)
+    blocks_complete = min(
+        len(nights) // (design.block_periods * design.period_nights), design.blocks
+    )
+    pairs_complete = blocks_complete * design.pairs_per_block
     if pairs_complete == design.pairs:
-        return {
-            "code": "complete",
-            "text": _("Finished as planned."),
-            "after_pairs": pairs_complete,
-        }
-    return {"code": "in_progress", "text": _("Still running."), "after_pairs": pairs_complete}
+        return {"code": "complete", "text": _("Finished as planned."),
+                **_after(design, pairs_complete)}  # fmt: skip
+    return {"code": "in_progress", "text": _("Still running."), **_after(design, pairs_complete)}
+
+
+def _after(design: TrialDesign, pairs_complete: int) -> dict[str, int]:
+    """How far the trial got, in whole blocks: in pairs, and in blocks of the design."""
+    return {"after_pairs": pairs_complete, "after_blocks": pairs_complete // design.pairs_per_block}
 
 
 def _design(
@@ -140,10 +145,18 @@ def _design(
         "run_in_nights": design.run_in_nights,
         "pairs": design.pairs,
         "periods": design.periods,
+        "block_periods": design.block_periods,  # 2: pairs; 4 or 6: balanced blocks
+        "blocks": design.blocks,
         "period_nights": design.period_nights,
         "washout_nights": design.washout_nights,
         "planned_weeks": round(design.weeks, 1),
-        "randomization": {  # CENT 8a, 8b, 9, 10
+        "randomization": _randomization(design),  # CENT 8a, 8b, 9, 10
+    }
+
+
+def _randomization(design: TrialDesign) -> dict[str, object]:
+    if design.is_pairs:
+        return {
             "method": _(
                 "A coin toss made from a saved number (the seed) set the order in each pair. The seed "
                 "lets anyone check the order later."
@@ -153,14 +166,40 @@ def _design(
             ),
             "seed": str(design.seed),
             "algorithm": "sha256('crampwise-trial:{seed}:{pair}') first byte, lowest bit",
-        },
+        }
+    return {
+        "method": _(
+            "A shuffle made from a saved number (the seed) set the order in each block. The seed "
+            "lets anyone check the order later."
+        ),
+        "restriction": _(
+            "Each block has %(size)s stretches of nights: %(half)s with the remedy and %(half)s "
+            "without it."
+        )
+        % {"size": design.block_periods, "half": design.pairs_per_block},
+        "seed": str(design.seed),
+        "algorithm": (
+            "Fisher-Yates over T*m + C*m, i = 2m-1 .. 1: swap i with "
+            "int(sha256('crampwise-block:{seed}:{block}:{i}'), big-endian) mod (i + 1)"
+        ),
     }
 
 
-def _stopping_rule(rule: StoppingRule) -> dict[str, object]:
+def _looks_words(rule: StoppingRule, design: TrialDesign) -> str:
+    if design.is_pairs:
+        return _("At the end of each pair, from pair %(first)s on.") % {
+            "first": rule.first_look_pairs
+        }
+    first = -(-rule.first_look_pairs // design.pairs_per_block)  # the first whole block at or after
+    return _(
+        "At the end of each block of %(size)s periods, from block %(first)s on: only there do the "
+        "periods with and without the remedy balance."
+    ) % {"size": design.block_periods, "first": first}
+
+
+def _stopping_rule(rule: StoppingRule, design: TrialDesign) -> dict[str, object]:
     return {
-        "looks": _("At the end of each pair, from pair %(first)s on.")
-        % {"first": rule.first_look_block},
+        "looks": _looks_words(rule, design),
         "efficacy": rule.efficacy,
         "futility_ratio": rule.futility_ratio,
         "futility_probability": rule.futility_probability,
@@ -186,7 +225,9 @@ def _methods(analysis: TrialAnalysis | None, design: TrialDesign) -> dict[str, o
         "carryover": _("Handled by washout nights left out of the analysis.")
         if design.washout_nights
         else _("No washout nights; the remedy is expected to act within a night."),
-        "period_effects": _("Each period gets its own random shift; pairs balance slow trends."),
+        "period_effects": _("Each period gets its own random shift; pairs balance slow trends.")
+        if design.is_pairs
+        else _("Each period gets its own random shift; balanced blocks balance slow trends."),
         "correlation": _("Nights in the same period share that period's shift."),
     }
     if analysis is not None:
@@ -214,7 +255,7 @@ def _periods(
         rows.append(
             {
                 "period": plan.period + 1,
-                "pair": plan.block + 1,
+                "block": plan.block + 1,  # the pair, in a design of pairs
                 "arm": str(plan.arm),
                 "first_night": plan.first_night.isoformat(),
                 "last_night": plan.last_night.isoformat(),
@@ -275,9 +316,9 @@ def _night_counts(nights: Sequence[TrialNight]) -> dict[str, object]:
     }
 
 
-def _look(look: Look) -> dict[str, object]:
+def _look(look: Look, design: TrialDesign) -> dict[str, object]:
     return {
-        "after_pairs": look.blocks_complete,
+        **_after(design, look.pairs_complete),
         "night": look.night.isoformat(),
         "p_reduction": round(look.p_reduction, 4),
         "p_worthwhile": round(look.p_worthwhile, 4),

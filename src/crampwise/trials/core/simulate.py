@@ -27,6 +27,11 @@ class Scenario:
     drift_sd: float = 0.0  # slow night-to-night drift (latent AR(1) on the log rate)
     drift_rho: float = 0.9
     missing: float = 0.0  # chance that a night is not recorded
+    block_periods: int = 2  # periods per randomization block, as in ``design.TrialDesign``
+
+    def __post_init__(self) -> None:
+        if self.block_periods not in (2, 4, 6) or (2 * self.pairs) % self.block_periods:
+            raise ValueError("the periods must fill whole blocks of 2, 4 or 6 periods")
 
     @property
     def weeks(self) -> float:
@@ -64,14 +69,9 @@ def simulate_trials(scenario: Scenario, n_trials: int, rng: np.random.Generator)
     periods = 2 * s.pairs
     n_nights = periods * s.period_nights
     period = np.repeat(np.arange(periods), s.period_nights)
-    block = period // 2
+    block = period // s.block_periods
     washout = np.tile(np.arange(s.period_nights) < s.washout_nights, periods)
-    # Each pair in its own random order, as in the real schedule.
-    first_treated = rng.random((n_trials, s.pairs)) < 0.5
-    period_treated = np.empty((n_trials, periods), dtype=bool)
-    period_treated[:, 0::2] = first_treated
-    period_treated[:, 1::2] = ~first_treated
-    treated = period_treated[:, period]
+    treated = _period_arms(s, n_trials, rng)[:, period]
 
     log_rate = math.log(s.cramps_per_week / 7) + np.where(treated, math.log(s.rate_ratio), 0.0)
     log_rate = log_rate + rng.normal(0.0, s.period_sd, (n_trials, periods))[:, period]
@@ -84,6 +84,23 @@ def simulate_trials(scenario: Scenario, n_trials: int, rng: np.random.Generator)
     return SimulatedTrials(
         counts=counts, treated=treated, period=period, block=block, washout=washout
     )
+
+
+def _period_arms(s: Scenario, n_trials: int, rng: np.random.Generator) -> np.ndarray:
+    """Per trial and period, whether it is a remedy period: each block in its own random order."""
+    periods = 2 * s.pairs
+    if s.block_periods == 2:
+        # One coin per pair; the draws are kept as they were so old simulations repeat exactly.
+        first_treated = rng.random((n_trials, s.pairs)) < 0.5
+        period_treated = np.empty((n_trials, periods), dtype=bool)
+        period_treated[:, 0::2] = first_treated
+        period_treated[:, 1::2] = ~first_treated
+        return period_treated
+    half = s.block_periods // 2
+    one_block = np.array([True] * half + [False] * half)
+    blocks = np.broadcast_to(one_block, (n_trials, periods // s.block_periods, s.block_periods))
+    shuffled: np.ndarray = rng.permuted(blocks, axis=2).reshape(n_trials, periods)
+    return shuffled
 
 
 def _ar1(rng: np.random.Generator, n: int, length: int, sd: float, rho: float) -> np.ndarray:

@@ -25,7 +25,7 @@ def chart_data(evaluation: Evaluation) -> list[dict[str, Any]]:
     return [
         {
             "period": row["period"],
-            "pair": row["pair"],
+            "block": row["block"],
             "arm": arm_label(row["arm"], noun),
             "nights": row["nights_used"],
             "cramps": row["cramps"],

@@ -25,7 +25,7 @@ from crampwise.trials.core.design import TrialDesign, blocks_complete, build_sch
 from crampwise.trials.core.observations import TrialNight, nights_from_diary
 from crampwise.trials.core.report import trial_report
 from crampwise.trials.core.rules import power_kind
-from crampwise.trials.core.stopping import DEFAULT_RULE, Decision, Look, interim_look
+from crampwise.trials.core.stopping import Decision, Look, design_look_pairs, interim_look
 from crampwise.trials.models import Trial
 from crampwise.trials.services.catalogue import BASELINE_WEEKS, remedy_name, remedy_words
 from crampwise.trials.services.tonight import adherence_map, refresh_status
@@ -58,11 +58,11 @@ class Evaluation:
 
     def looks_gone_past(self) -> list[Look]:
         """Looks that said "stop" while the person went on (the report lists them in words)."""
-        listed = {look.blocks_complete for look in self.report_looks}
+        listed = {look.pairs_complete for look in self.report_looks}
         pending = self.pending_look()
         return [
             look for look in self.looks
-            if look.decision is not Decision.CONTINUE and look.blocks_complete not in listed
+            if look.decision is not Decision.CONTINUE and look.pairs_complete not in listed
             and look is not pending
         ]  # fmt: skip
 
@@ -95,9 +95,11 @@ def evaluate(trial: Trial) -> Evaluation:
     answer = _answer(trial)
     over, nights, baseline, analysis = answer.over, answer.nights, answer.baseline, answer.analysis
     looks = []
-    for block in range(DEFAULT_RULE.first_look_block, blocks_complete(design, over) + 1):
+    # Looks only at the ends of blocks: there the periods with and without the remedy balance.
+    pairs_over = blocks_complete(design, over) * design.pairs_per_block
+    for pairs in (p for p in design_look_pairs(design) if p <= pairs_over):
         try:
-            look = interim_look(design, nights, block, threshold=trial.threshold,
+            look = interim_look(design, nights, pairs, threshold=trial.threshold,
                                 baseline_per_night=baseline)  # fmt: skip
         except NotEnoughNights:
             continue  # no recorded night on one arm yet: nothing to look at
@@ -153,12 +155,26 @@ def _concurrent_medicines(trial: Trial) -> list[str]:
 def how_length_was_chosen(trial: Trial) -> str:
     words = remedy_words(trial)
     sentences = length_sentences(trial.baseline_per_week, trial.hoped_ratio, trial.kind, words.noun)
-    weeks = 2 * trial.pairs * trial.period_nights / 7
-    sentences.append(
-        _("The person chose %(pairs)s pairs of %(nights)s-night periods: %(weeks)s weeks.")
-        % {"pairs": trial.pairs, "nights": trial.period_nights, "weeks": f"{weeks:g}"}
-    )
+    sentences.append(chosen_length_sentence(trial))
     return " ".join(sentences)
+
+
+def chosen_length_sentence(trial: Trial) -> str:
+    weeks = 2 * trial.pairs * trial.period_nights / 7
+    values = {"pairs": trial.pairs, "periods": 2 * trial.pairs, "nights": trial.period_nights,
+              "size": trial.block_periods, "weeks": f"{weeks:g}"}  # fmt: skip
+    if trial.block_periods == 2:
+        return (
+            _("The person chose %(pairs)s pairs of %(nights)s-night periods: %(weeks)s weeks.")
+            % values
+        )
+    return (
+        _(
+            "The person chose %(periods)s periods of %(nights)s nights, in blocks of %(size)s: "
+            "%(weeks)s weeks."
+        )
+        % values
+    )
 
 
 def finished_results(user) -> list[dict[str, Any]]:

@@ -33,6 +33,7 @@ def create_trial(
     period_nights: int,
     washout_nights: int,
     run_in_nights: int = 0,
+    block_periods: int = 2,
     label: str = "",
     threshold: float = DEFAULT_THRESHOLD,
     hoped_ratio: float = DEFAULT_HOPED_RATIO,
@@ -65,16 +66,19 @@ def create_trial(
     if not 0 < threshold <= 1:
         raise TrialError(_("The threshold must be a cut between 0% and 100%."))
     seed = new_seed() if seed is None else seed
-    # Building the design checks the shape (washout shorter than a period, at least one pair).
+    # Building the design checks the shape (washout shorter than a period, at least one pair,
+    # whole blocks).
     TrialDesign(start=start, seed=seed, pairs=pairs, period_nights=period_nights,
-                washout_nights=washout_nights, run_in_nights=run_in_nights)  # fmt: skip
+                washout_nights=washout_nights, run_in_nights=run_in_nights,
+                block_periods=block_periods)  # fmt: skip
     try:
         with transaction.atomic():
             return Trial.objects.create(
                 owner=user, remedy_id=remedy_id, remedy_label=label, kind=kind, seed=seed,
                 start=start, period_nights=period_nights, washout_nights=washout_nights,
-                run_in_nights=run_in_nights, pairs=pairs, threshold=threshold,
-                hoped_ratio=hoped_ratio, baseline_per_week=baseline_per_week, blinded=blinded,
+                run_in_nights=run_in_nights, pairs=pairs, block_periods=block_periods,
+                threshold=threshold, hoped_ratio=hoped_ratio,
+                baseline_per_week=baseline_per_week, blinded=blinded,
                 prescriber_agreed=bool(remedy is not None and remedy.needs_prescriber_agreement
                                        and prescriber_agreed),
             )  # fmt: skip

@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 
 from crampwise.trials.core import wording
 from crampwise.trials.core.analysis import TrialAnalysis
-from crampwise.trials.core.design import Arm, assignment_for, block_end, blocks_complete
+from crampwise.trials.core.design import Arm, TrialDesign, assignment_for, blocks_complete
 from crampwise.trials.core.observations import tally
-from crampwise.trials.core.stopping import DEFAULT_RULE, Decision, Look
+from crampwise.trials.core.stopping import Decision, Look, design_look_pairs, look_night
 from crampwise.trials.models import Trial
 from crampwise.trials.services.catalogue import remedy_words
 from crampwise.trials.services.evaluation import Evaluation
@@ -29,18 +29,23 @@ def ratio_text(value: float) -> str:
     return f"{value:.2f}"
 
 
-def look_sentence(look: Look, noun: str, *, running: bool = True) -> str:
+def look_place(pairs_complete: int, block_periods: int = 2) -> str:
+    """Where a look is: "After pair 3", or "After block 2" in a design of blocks."""
+    if block_periods == 2:
+        return _("After pair %(n)s") % {"n": pairs_complete}
+    return _("After block %(n)s") % {"n": pairs_complete // (block_periods // 2)}
+
+
+def look_sentence(look: Look, noun: str, *, running: bool = True, block_periods: int = 2) -> str:
     """What a look says; "you may stop" only while the trial is still running."""
-    values = {"pair": look.blocks_complete, "remedy": noun,
+    values = {"when": look_place(look.pairs_complete, block_periods), "remedy": noun,
               "cut": round(100 * (1 - look.analysis.rate_ratio.threshold))}  # fmt: skip
     if look.decision is Decision.EFFICACY and wording.works(look.analysis.rate_ratio.p_meaningful):
-        sentence = (
-            _("After pair %(pair)s the answer is already clear: %(remedy)s works for you.") % values
-        )
+        sentence = _("%(when)s the answer is already clear: %(remedy)s works for you.") % values
     elif look.decision is Decision.EFFICACY:
         sentence = (
             _(
-                "After pair %(pair)s it is clear that %(remedy)s helps, but it may cut your cramps by "
+                "%(when)s it is clear that %(remedy)s helps, but it may cut your cramps by "
                 "less than %(cut)s%%."
             )
             % values
@@ -48,13 +53,15 @@ def look_sentence(look: Look, noun: str, *, running: bool = True) -> str:
     elif look.decision is Decision.FUTILITY:
         sentence = (
             _(
-                "After pair %(pair)s the answer is already clear: a useful cut, of 20%% or more, has "
+                "%(when)s the answer is already clear: a useful cut, of 20%% or more, has "
                 "become unlikely."
             )
             % values
         )
+    elif block_periods == 2:
+        return _("%(when)s the answer is not clear yet. More pairs are needed.") % values
     else:
-        return _("After pair %(pair)s the answer is not clear yet. More pairs are needed.") % values
+        return _("%(when)s the answer is not clear yet. More blocks are needed.") % values
     if running:
         sentence = " ".join((sentence, _("You may stop the trial.")))
     return sentence
@@ -75,14 +82,29 @@ def next_look_sentence(evaluation: Evaluation) -> str | None:
     trial, design = evaluation.trial, evaluation.design
     if not trial.is_active:
         return None
-    done = blocks_complete(design, evaluation.over)
-    upcoming = max(done + 1, DEFAULT_RULE.first_look_block)
-    if upcoming > design.pairs:
+    pairs_over = blocks_complete(design, evaluation.over) * design.pairs_per_block
+    upcoming = next((p for p in design_look_pairs(design) if p > pairs_over), None)
+    if upcoming is None:
         return None
-    morning = block_end(design, upcoming - 1) + timedelta(days=1)
-    return _("The next look is after pair %(pair)s, on the morning of %(date)s.") % {
-        "pair": upcoming,
-        "date": date_format(morning, "l j F"),
+    morning = date_format(look_night(design, upcoming) + timedelta(days=1), "l j F")
+    if design.is_pairs:
+        return _("The next look is after pair %(n)s, on the morning of %(date)s.") % {
+            "n": upcoming, "date": morning
+        }  # fmt: skip
+    return _("The next look is after block %(n)s, on the morning of %(date)s.") % {
+        "n": upcoming // design.pairs_per_block, "date": morning
+    }  # fmt: skip
+
+
+def first_look_words(design: TrialDesign) -> str:
+    """When the first look of this trial comes, as the page says it."""
+    first = design_look_pairs(design)[:1]
+    if not first:
+        return _("This trial is too short for a look along the way.")
+    if design.is_pairs:
+        return _("The first look comes at the end of pair %(n)s.") % {"n": first[0]}
+    return _("The first look comes at the end of block %(n)s.") % {
+        "n": first[0] // design.pairs_per_block
     }
 
 
@@ -193,8 +215,10 @@ def progress(evaluation: Evaluation) -> dict[str, Any]:
     return {
         "nights_done": done,
         "nights_total": design.total_nights,
-        "pairs_done": blocks_complete(design, evaluation.over),
-        "pairs_total": design.pairs,
+        # Blocks are pairs in a design of pairs; the page names them by the design.
+        "blocks_done": blocks_complete(design, evaluation.over),
+        "blocks_total": design.blocks,
+        "in_pairs": design.is_pairs,
         "scheduled": counts.scheduled,
         "used": counts.used,
         "washout": counts.washout,
