@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from crampwise.series import pharmacy
-from crampwise.series.models import Protocol
+from crampwise.series.models import PharmacyLink, Protocol
 
 
 class PharmacyForm(forms.Form):
@@ -21,8 +21,8 @@ class PharmacyForm(forms.Form):
     )
 
 
-def pharmacy_form(protocol: Protocol, data=None) -> PharmacyForm:
+def pharmacy_form(protocol: Protocol, data=None, last: PharmacyLink | None = None) -> PharmacyForm:
     """The form, filled in with the last pharmacy so that sending again is one press."""
-    last = pharmacy.last_link(protocol)
+    last = last or pharmacy.last_link(protocol)
     initial = {"pharmacy_name": last.pharmacy_name, "email": last.email} if last else {}
     return PharmacyForm(data, initial=initial)

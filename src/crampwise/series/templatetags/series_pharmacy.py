@@ -18,10 +18,11 @@ def pharmacy_state(protocol: Protocol) -> dict:
     """What the owner's page shows of the pharmacy's link: who it went to, never the link."""
     if not protocol.blinded:
         return {"shown": False}
+    link = pharmacy.last_link(protocol)
     return {
         "shown": True,
         "can_send": pharmacy.can_send(protocol),
         "mail": mail_configured(),
-        "link": pharmacy.last_link(protocol),
-        "form": pharmacy_form(protocol),
+        "link": link,
+        "form": pharmacy_form(protocol, last=link),
     }
