@@ -105,6 +105,9 @@ class SeriesEvent(models.Model):
         UNBLIND = "unblind", _("opened the sealed key")
         FINISH = "finish", _("marked the series finished")
         EXPORT = "export", _("exported the series")
+        KEY_SENT = "key_sent", _("sent the key to the pharmacy")
+        KEY_REVOKED = "key_revoke", _("withdrew the pharmacy's link to the key")
+        KEY_OPENED = "key_opened", _("the pharmacy opened the key")
 
     protocol = models.ForeignKey(Protocol, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
@@ -170,3 +173,34 @@ class PatientResult(models.Model):
 
     def __str__(self) -> str:
         return f"result of {self.enrolment_id}"
+
+
+class PharmacyLink(models.Model):
+    """The secret link that shows the sealed key and the dispensing list to the pharmacy.
+
+    It goes by email straight to the pharmacy, so the owner never holds the key before unblinding.
+    Only the token's SHA-256 is stored: a copy of the database opens no link. At most one link of a
+    series works at a time; sending again revokes the one before.
+    """
+
+    protocol = models.ForeignKey(Protocol, on_delete=models.CASCADE, related_name="pharmacy_links")
+    pharmacy_name = models.CharField(_("pharmacy"), max_length=120)
+    email = models.EmailField(_("email address"))
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    opened_count = models.PositiveIntegerField(default=0)
+    last_opened_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["protocol"],
+                condition=Q(revoked_at__isnull=True),
+                name="one_live_pharmacy_link_per_series",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"pharmacy link of {self.protocol_id} to {self.pharmacy_name}"

@@ -1,8 +1,9 @@
-"""Keep share-link and calendar-feed tokens out of server logs.
+"""Keep share-link, calendar-feed and pharmacy-key tokens out of server logs.
 
 A share link's token is in its path (/s/<token>/), and so is a calendar feed's
-(/calendar/<token>.ics); a token in a log file is a working key to a patient's report or reminders
-for whoever can read the logs.
+(/calendar/<token>.ics) and a series pharmacy's (/series/pharmacy/<token>/); a token in a log file
+is a working key to a patient's report, their reminders or a blinded series' sealed key for
+whoever can read the logs.
 Django's loggers get the filter ``RedactShareTokens`` (settings.LOGGING); the HTTP server's logs
 get a gunicorn logger class that writes "/s/[token]/" instead.
 Wire it with ``"logger_class": "crampwise.clinician.core.logs.RedactingGunicornLogger"`` in the
@@ -17,9 +18,11 @@ from typing import Any
 
 from gunicorn.glogging import Logger as GunicornLogger
 
-# Paths under /s/ and /calendar/ carry a token; also %2F-encoded or in a Referer header, the same shape.
-_TOKEN_PATH = re.compile(r"(/s/|/calendar/)[A-Za-z0-9_\-]{8,}")
-_TOKEN_PREFIXES = ("/s/", "/calendar/")
+# Paths under these carry a token; also %2F-encoded or in a Referer header, the same shape.
+_TOKEN_PREFIXES = ("/s/", "/calendar/", "/series/pharmacy/")
+_TOKEN_PATH = re.compile(
+    "(" + "|".join(re.escape(prefix) for prefix in _TOKEN_PREFIXES) + r")[A-Za-z0-9_\-]{8,}"
+)
 
 
 def has_token_path(text: str) -> bool:
