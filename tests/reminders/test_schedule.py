@@ -17,6 +17,7 @@ from crampwise.reminders.core.schedule import (
     trial_milestones,
 )
 from crampwise.trials.core.design import TrialDesign
+from crampwise.trials.core.stopping import look_nights
 
 NEW_YORK = ZoneInfo("America/New_York")
 
@@ -124,9 +125,18 @@ def test_a_trial_sends_its_start_each_period_change_its_looks_and_its_end():
     changes = [m.night for m in stones if m.kind is Kind.PERIOD_CHANGES]
     # After the run-in, then each of the four periods but the first.
     assert changes == [date(2026, 4, 8), date(2026, 4, 15), date(2026, 4, 22), date(2026, 4, 29)]
-    looks = [(m.night, m.day) for m in stones if m.kind is Kind.LOOK_READY]
-    assert looks == [(date(2026, 4, 21), date(2026, 4, 22))]  # the morning after the first pair
+    # Two pairs: the only look the rule makes is at the end, which is the trial's end message.
+    assert not [m for m in stones if m.kind is Kind.LOOK_READY]
     assert stones[-1].kind is Kind.TRIAL_ENDS and stones[-1].day == design.end + timedelta(days=1)
+
+
+def test_a_look_is_ready_only_when_the_trial_itself_makes_one():
+    """Four pairs: the stopping rule looks after pairs 2 and 3 (never after one pair; after pair 4
+    the trial ends); the reminders say a look is ready the mornings after, and on no other."""
+    design = TrialDesign(start=date(2026, 4, 1), seed=7, pairs=4, period_nights=7)
+    looks = [m.day for m in trial_milestones(design, design.end) if m.kind is Kind.LOOK_READY]
+    assert looks == [night + timedelta(days=1) for night in look_nights(design)[:-1]]
+    assert looks == [date(2026, 4, 29), date(2026, 5, 13)]
 
 
 def test_a_stopped_trial_sends_nothing_after_its_last_night():

@@ -99,12 +99,17 @@ def test_pairs_are_ordered_independently():
     assert all(850 < n < 1150 for n in orders.values())
 
 
-def test_tonights_assignment_matches_the_schedule():
+@pytest.mark.parametrize("block_periods", [2, 4])
+def test_tonights_assignment_matches_the_schedule(block_periods):
     """assignment_for gives the same answer as the full schedule, night by night."""
     design = TrialDesign(
-        start=START, seed=7, pairs=4, period_nights=14, washout_nights=7, run_in_nights=7
-    )
-    for night in build_schedule(design):
+        start=START, seed=7, pairs=4, period_nights=14, washout_nights=7, run_in_nights=7,
+        block_periods=block_periods,
+    )  # fmt: skip
+    schedule = build_schedule(design)
+    assert len(schedule) == design.total_nights
+    for offset, night in enumerate(schedule):
+        assert night.night == START + timedelta(days=offset)
         assert assignment_for(design, night.night) == night
 
 

@@ -20,7 +20,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from crampwise.trials.core.design import TrialDesign, block_end, period_plans
+from crampwise.trials.core.design import TrialDesign, period_plans
+from crampwise.trials.core.stopping import look_nights
 
 # A reminder sent more than this long after its time is dropped: a nudge hours late does harm.
 LATE_LIMIT = timedelta(minutes=30)
@@ -103,9 +104,10 @@ def trial_milestones(design: TrialDesign, end: date) -> tuple[Milestone, ...]:
     """The messages a trial sends: it starts tomorrow, a period changes, a look is ready, it ends.
 
     ``end`` is the trial's last night (earlier than the design's when it was stopped); nothing after
-    it is sent. Looks happen the morning after each randomization block (each pair, in a design of
-    pairs) but the last, whose morning is the end of the trial: only at a block's end do the
-    periods with and without the remedy balance.
+    it is sent. A look is ready the morning after each night the stopping rule looks at
+    (``stopping.look_nights``: block ends, from the rule's first look on), but the last, whose
+    morning is the end of the trial. Only at a block's end do the periods with and without the
+    remedy balance, and no look comes before the rule's first (never after a single pair).
     """
     found = [
         Milestone(
@@ -122,9 +124,8 @@ def trial_milestones(design: TrialDesign, end: date) -> tuple[Milestone, ...]:
         first = period_plans(design)[0].first_night
         if first <= end:
             found.append(Milestone(Kind.PERIOD_CHANGES, first, first, Slot.EVENING))
-    for block in range(design.blocks - 1):
-        last = block_end(design, block)
-        if last < end:
+    for last in look_nights(design):
+        if last < min(end, design.end):  # the look at the very end is the trial's end message
             found.append(Milestone(Kind.LOOK_READY, last, last + timedelta(days=1), Slot.MORNING))
     if end == design.end:
         found.append(Milestone(Kind.TRIAL_ENDS, end, end + timedelta(days=1), Slot.MORNING))

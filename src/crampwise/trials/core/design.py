@@ -139,9 +139,8 @@ class ScheduledNight:
     night: date
     arm: Arm
     period: int | None  # 0-based over the whole trial; None in the run-in
-    block: (
-        int | None
-    )  # the randomization block (a pair, in a design of pairs), 0-based; None in the run-in
+    # The randomization block (a pair, in a design of pairs), 0-based; None in the run-in.
+    block: int | None
     washout: bool
     night_in_period: int | None  # 0-based; None in the run-in
 
@@ -235,12 +234,21 @@ def assignment_for(design: TrialDesign, night: date) -> ScheduledNight | None:
 
 
 def build_schedule(design: TrialDesign) -> tuple[ScheduledNight, ...]:
-    """Every night of the trial in order, run-in first."""
-    nights = []
-    for offset in range(design.total_nights):
-        scheduled = assignment_for(design, design.start + timedelta(days=offset))
-        assert scheduled is not None  # every offset in range is inside the trial
-        nights.append(scheduled)
+    """Every night of the trial in order, run-in first: ``assignment_for`` of each night, with
+    each period's arm drawn once rather than once a night (a series page builds many schedules)."""
+    nights = [
+        ScheduledNight(design.start + timedelta(days=offset), Arm.BASELINE, None, None, False, None)
+        for offset in range(design.run_in_nights)
+    ]
+    first = design.start + timedelta(days=design.run_in_nights)
+    for period in range(design.periods):
+        arm, block = period_arm(design, period), period // design.block_periods
+        for night_in_period in range(design.period_nights):
+            offset = period * design.period_nights + night_in_period
+            nights.append(ScheduledNight(
+                night=first + timedelta(days=offset), arm=arm, period=period, block=block,
+                washout=night_in_period < design.washout_nights, night_in_period=night_in_period,
+            ))  # fmt: skip
     return tuple(nights)
 
 
