@@ -70,7 +70,7 @@ class ProtocolForm(forms.Form):
         ),
     )
     run_in_nights = forms.TypedChoiceField(
-        label=gettext_lazy("Run-in before the first pair"),
+        label=gettext_lazy("Run-in before the first period"),
         choices=RUN_IN_CHOICES,
         coerce=int,
         initial="0",
