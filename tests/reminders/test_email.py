@@ -96,3 +96,32 @@ def test_a_tampered_unsubscribe_link_is_refused(reader, client, other_patient):
     other = signing.dumps({"u": reader.pk}, salt="something else")
     assert client.post(f"/reminders/unsubscribe/{other}/").status_code == 400
     assert unsubscribe_token(reader) != unsubscribe_token(other_patient)
+
+
+def test_the_unsubscribe_link_does_not_show_the_persons_account_number(reader):
+    """The token is signed, not encrypted: what it carries must say nothing about the account."""
+    import base64
+    import json
+
+    run_pass(now=EVENING)
+    token = unsubscribe_path(mail.outbox[0]).rstrip("/").rsplit("/", 1)[-1]
+    payload = token.split(":", 1)[0]
+    carried = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    assert carried == {"k": ReminderSettings.objects.get(user=reader).mail_key.hex}
+    assert str(reader.pk) not in json.dumps(carried).replace(carried["k"], "")
+
+
+def test_a_link_from_an_email_sent_before_mail_keys_still_unsubscribes(reader, client):
+    from django.core import signing
+
+    from crampwise.reminders.delivery import UNSUBSCRIBE_SALT
+
+    old = signing.dumps({"u": reader.pk}, salt=UNSUBSCRIBE_SALT, compress=True)
+    assert client.post(f"/reminders/unsubscribe/{old}/").status_code == 200
+    assert not ReminderSettings.objects.get(user=reader).email_enabled
+
+
+def test_each_person_has_their_own_mail_key(reader, other_patient):
+    from crampwise.reminders.services import settings_for
+
+    assert settings_for(reader).mail_key != settings_for(other_patient).mail_key

@@ -26,6 +26,8 @@ from crampwise.reminders import vapid
 from crampwise.reminders.core.push_keys import all_public
 from crampwise.reminders.core.schedule import LATE_LIMIT
 from crampwise.reminders.messages import Message
+from crampwise.reminders.models import ReminderSettings
+from crampwise.reminders.services import settings_for
 
 # A push service keeps an undelivered reminder this long (a phone switched off): after that it
 # would arrive too late to help, the same rule as the worker's.
@@ -135,17 +137,31 @@ def mail_configured() -> bool:
 
 
 def unsubscribe_token(user) -> str:
-    return signing.dumps({"u": user.pk}, salt=UNSUBSCRIBE_SALT, compress=True)
+    """A signed token naming the person by their random mail key, never their account number."""
+    return signing.dumps({"k": settings_for(user).mail_key.hex}, salt=UNSUBSCRIBE_SALT)
 
 
-def user_id_from_token(token: str) -> int | None:
-    """The person a signed unsubscribe token names, or None when it was tampered with."""
+def settings_from_token(token: str) -> ReminderSettings | None:
+    """The reminder settings a signed unsubscribe token names, or None when it was tampered with.
+
+    Emails sent before mail keys named the person by account number ({"u": id}); their links
+    keep working.
+    """
     try:
         value = signing.loads(token, salt=UNSUBSCRIBE_SALT)
     except signing.BadSignature:
         return None
-    user_id = value.get("u") if isinstance(value, dict) else None
-    return user_id if isinstance(user_id, int) else None
+    if not isinstance(value, dict):
+        return None
+    if isinstance(value.get("k"), str):
+        try:
+            key = uuid.UUID(hex=value["k"])
+        except ValueError:
+            return None
+        return ReminderSettings.objects.filter(mail_key=key).first()
+    if isinstance(value.get("u"), int):
+        return ReminderSettings.objects.filter(user_id=value["u"]).first()
+    return None
 
 
 def unsubscribe_url(user) -> str:

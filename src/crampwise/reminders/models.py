@@ -37,6 +37,8 @@ class ReminderSettings(models.Model):
     paused_until = models.DateField(_("paused until"), null=True, blank=True)
     next_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     updated_at = models.DateTimeField(default=timezone.now)
+    # Names the person in an email's unsubscribe link without showing their account number.
+    mail_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
     def __str__(self) -> str:
         return f"reminder settings of {self.user}"

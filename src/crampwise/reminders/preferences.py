@@ -9,23 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, time
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crampwise.reminders.core.clock import ReminderTime, evening_time, morning_time
+from crampwise.reminders.delivery import mail_configured
 from crampwise.reminders.models import ReminderSettings
-
-# Backends that only print or drop mail: with them, email reminders would reach no one.
-NO_MAIL_BACKENDS = (
-    "django.core.mail.backends.console.EmailBackend",
-    "django.core.mail.backends.dummy.EmailBackend",
-)
 
 
 def mail_is_set_up() -> bool:
-    return settings.EMAIL_BACKEND not in NO_MAIL_BACKENDS
+    """Whether the server sends mail at all (not to the console or nowhere)."""
+    return mail_configured()
 
 
 def email_available(user) -> bool:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from crampwise.reminders.delivery import user_id_from_token
+from crampwise.reminders.delivery import settings_from_token
 from crampwise.reminders.models import ReminderSettings
 
 
@@ -17,11 +16,10 @@ from crampwise.reminders.models import ReminderSettings
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token: str):
     """GET asks to confirm (link checkers open links); POST turns reminder emails off."""
-    user_id = user_id_from_token(token)
-    person = get_user_model().objects.filter(pk=user_id).first() if user_id else None
-    if person is None:
+    found = settings_from_token(token)
+    if found is None:
         return render(request, "reminders/unsubscribe.html", {"refused": True}, status=400)
     if request.method == "POST":
-        ReminderSettings.objects.filter(user=person).update(email_enabled=False)
+        ReminderSettings.objects.filter(pk=found.pk).update(email_enabled=False)
         return render(request, "reminders/unsubscribe.html", {"done": True})
     return render(request, "reminders/unsubscribe.html", {"token": token})
