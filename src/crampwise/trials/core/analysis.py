@@ -17,6 +17,7 @@ from crampwise.core.i18n import gettext as _
 from crampwise.diary.core.records import NightRecord
 from crampwise.trials.core import evidence as evidence_rule
 from crampwise.trials.core.counts import count_cells
+from crampwise.trials.core.grid_marginal import Marginal
 from crampwise.trials.core.negbin_grid import GridPosterior, Priors, fit_posterior
 from crampwise.trials.core.observations import NightTally, TrialNight, tally
 from crampwise.trials.core.pain import DEFAULT_PAIN_THRESHOLD, PainSummary, analyze_pain
@@ -142,7 +143,12 @@ def baseline_from_run_in(records: Iterable[NightRecord]) -> float | None:
 
 
 def rate_ratio_summary(posterior: GridPosterior, threshold: float) -> RateRatioSummary:
-    m = posterior.beta_marginal
+    return summary_of_log_ratio(posterior.beta_marginal, threshold)
+
+
+def summary_of_log_ratio(m: Marginal, threshold: float) -> RateRatioSummary:
+    """The rate ratio's summary from the distribution of its log (the single trial's, or a
+    person's own answer in a series)."""
     return RateRatioSummary(
         median=math.exp(m.median),
         ci95=(math.exp(m.quantile(0.025)), math.exp(m.quantile(0.975))),

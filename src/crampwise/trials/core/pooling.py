@@ -44,6 +44,7 @@ from crampwise.trials.core.analysis import (
     DEFAULT_THRESHOLD,
     NotEnoughNights,
     RateRatioSummary,
+    summary_of_log_ratio,
 )
 from crampwise.trials.core.counts import CountCells, count_cells
 from crampwise.trials.core.evidence import Evidence
@@ -356,15 +357,7 @@ def _patient(one: PatientLikelihood, beta: np.ndarray, threshold: float) -> _Pat
     return _Patient(
         label=one.label,
         log_likelihood=fine,
-        unpooled=RateRatioSummary(
-            median=math.exp(own.median),
-            ci95=(math.exp(own.quantile(0.025)), math.exp(own.quantile(0.975))),
-            mean_log=own.mean,
-            sd_log=own.sd,
-            p_reduction=own.prob_below(0.0),
-            p_meaningful=own.prob_below(math.log(threshold)),
-            threshold=threshold,
-        ),
+        unpooled=summary_of_log_ratio(own, threshold),
         enough=one.enough,
         nights_used=one.nights_used,
         cramps=one.cramps,
