@@ -50,9 +50,15 @@ if (window.PushManager) {
     window.__subscribeCalls += 1;
     window.__subscribeKeyLength = options.applicationServerKey.byteLength;
     const json = BODY;
+    window.sessionStorage.setItem("fake-push-subscribed", "yes");
     return Promise.resolve({ endpoint: json.endpoint, toJSON: function () { return json; } });
   };
-  PushManager.prototype.getSubscription = function () { return Promise.resolve(null); };
+  // Like a real push service, the browser keeps its subscription across page loads.
+  PushManager.prototype.getSubscription = function () {
+    if (window.sessionStorage.getItem("fake-push-subscribed") !== "yes") return Promise.resolve(null);
+    const json = BODY;
+    return Promise.resolve({ endpoint: json.endpoint, toJSON: function () { return json; } });
+  };
 }
 """.replace("BODY", body)
 
@@ -130,6 +136,9 @@ def test_the_page_is_accessible_narrow_and_asks_nothing_on_load(
     shoot(page, "reminders-390-night")
 
 
+PHONE = "https://push.example.net/send/phone-2"
+
+
 def test_the_button_subscribes_through_the_service_worker(
     live_server, page, django_user_model, vapid, check_a11y
 ):
@@ -163,6 +172,20 @@ def test_the_button_subscribes_through_the_service_worker(
     page.locator("#device-list").get_by_role("button", name="Remove").click()
     expect(page.get_by_text("That device will get no more reminders.")).to_be_visible()
     assert not PushSubscription.objects.exists()
+
+    # This browser and another of the same person's: on a new visit the list marks which device
+    # is this one, and only that one.
+    for endpoint, agent in ((stored.endpoint, "This laptop"), (PHONE, "Phone browser")):
+        PushSubscription.objects.create(
+            user=user, endpoint=endpoint, p256dh=keys["p256dh"], auth=keys["auth"],
+            user_agent=agent,
+        )  # fmt: skip
+    page.reload()
+    expect(page.locator("#device-list .this-device")).to_have_count(1)
+    mine = page.locator("#device-list li", has=page.locator(".this-device"))
+    expect(mine).to_contain_text("This device · This laptop")
+    check_a11y(page, "reminders page with this device marked")
+    shoot(page, "reminders-this-device")
 
 
 def test_headless_chromiums_own_push_service_fails_with_a_clear_message(

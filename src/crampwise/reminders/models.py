@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 
 from django.conf import settings
@@ -63,6 +64,11 @@ class PushSubscription(models.Model):
 
     def __str__(self) -> str:
         return f"push subscription {self.pk} of {self.user}"
+
+    @property
+    def endpoint_digest(self) -> str:
+        """SHA-256 of the endpoint: the page marks "this device" by it without printing the URL."""
+        return hashlib.sha256(self.endpoint.encode()).hexdigest()
 
 
 class CalendarFeed(models.Model):

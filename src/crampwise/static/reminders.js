@@ -92,6 +92,35 @@
       });
     }
 
+    // Which listed device is this browser: its subscription's endpoint, hashed as the page lists
+    // it. Asking for the subscription needs no permission, so it is done on load.
+    function hex(buffer) {
+      return Array.prototype.map.call(new Uint8Array(buffer), function (b) {
+        return ("0" + b.toString(16)).slice(-2);
+      }).join("");
+    }
+
+    function markThisDevice() {
+      if (!supported() || !window.crypto || !window.crypto.subtle) return;
+      navigator.serviceWorker.getRegistration("/").then(function (registration) {
+        return registration ? registration.pushManager.getSubscription() : null;
+      }).then(function (subscription) {
+        if (!subscription) return null;
+        return window.crypto.subtle.digest("SHA-256", new TextEncoder().encode(subscription.endpoint));
+      }).then(function (digest) {
+        if (!digest) return;
+        var items = document.querySelectorAll("#device-list li[data-device]");
+        for (var i = 0; i < items.length; i++) {
+          if (items[i].getAttribute("data-device") !== hex(digest)) continue;
+          var mark = document.createElement("strong");
+          mark.className = "this-device";
+          mark.textContent = panel.getAttribute("data-this-one") + " · ";
+          items[i].firstElementChild.insertBefore(mark, items[i].firstElementChild.firstChild);
+        }
+      }).catch(function () { /* the list simply stays unmarked */ });
+    }
+    markThisDevice();
+
     button.addEventListener("click", function () {
       if (!supported()) { say("unsupported", true); return; }
       say("working");
