@@ -107,6 +107,27 @@ def test_the_threshold_sets_what_counts_as_worthwhile():
         pool_trials(series.trials, threshold=1.5)
 
 
+def test_the_posterior_of_the_typical_ratio_can_be_asked_at_any_ratio():
+    """``prob_ratio_below`` is the CDF the summaries come from (calibration by simulation asks it
+    at the true ratio): p_reduction at 1, p_meaningful at the threshold, 2.5% and 97.5% at the ends
+    of the interval, rising in between."""
+    result = pool_trials(_series(10, 0.7, 0.3, seed=6).trials, threshold=0.8)
+    assert result.prob_ratio_below(1.0) == pytest.approx(result.p_reduction, abs=1e-12)
+    assert result.prob_ratio_below(0.8) == pytest.approx(result.p_meaningful, abs=1e-12)
+    low, high = result.rate_ratio_ci95
+    assert result.prob_ratio_below(low) == pytest.approx(0.025, abs=1e-6)
+    assert result.prob_ratio_below(high) == pytest.approx(0.975, abs=1e-6)
+    assert result.prob_ratio_below(result.rate_ratio_median) == pytest.approx(0.5, abs=1e-6)
+    ratios = np.exp(np.linspace(-3.0, 3.0, 61))
+    values = [result.prob_ratio_below(r) for r in ratios]
+    assert values[0] < 1e-6 and values[-1] > 1 - 1e-6
+    assert np.all(np.diff(values) >= 0)
+    with pytest.raises(ValueError, match="positive"):
+        result.prob_ratio_below(0.0)
+    with pytest.raises(ValueError, match="posterior of mu"):
+        replace(result, mu_marginal=None).prob_ratio_below(1.0)
+
+
 def _quiet_trial(label: str, cramps_per_night: int = 0) -> PatientTrialData:
     """A short trial with hardly any cramps: below the minimum evidence."""
     nights = [

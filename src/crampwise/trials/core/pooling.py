@@ -33,7 +33,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -131,6 +131,19 @@ class PooledResult:
     left_out: tuple[str, ...] = ()  # labels without a used night on both arms: nothing to pool
     mu_mean: float = 0.0
     mu_sd: float = 1.0
+    # The posterior of mu itself, for checks that need its CDF at any point (calibration by
+    # simulation); not part of the stored or shown answer.
+    mu_marginal: Marginal | None = field(default=None, repr=False, compare=False)
+
+    def prob_ratio_below(self, rate_ratio: float) -> float:
+        """P(exp(mu) < rate_ratio | data): ``p_reduction`` at 1, ``p_meaningful`` at the threshold,
+        and at the true ratio of a simulated series, a value that is uniform on (0, 1) over series
+        drawn from the prior when the computation is right."""
+        if self.mu_marginal is None:
+            raise ValueError("this result was made without the posterior of mu")
+        if not rate_ratio > 0:
+            raise ValueError("a rate ratio is positive")
+        return self.mu_marginal.prob_below(math.log(rate_ratio))
 
     def to_dict(self) -> dict[str, object]:
         def pair(values: tuple[float, float]) -> list[float]:
@@ -286,6 +299,7 @@ def pool_likelihoods(
         left_out=tuple(left_out),
         mu_mean=mu_marginal.mean,
         mu_sd=mu_marginal.sd,
+        mu_marginal=mu_marginal,
     )
 
 
