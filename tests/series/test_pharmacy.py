@@ -74,7 +74,7 @@ def test_the_key_goes_to_the_pharmacy_alone_and_its_link_opens_the_key(owner_of,
     assert message.body.count(token) == 1
     assert real_phrase(protocol) not in message.body  # the key itself is behind the link
     client.logout()
-    page = client.get(key_url(token))
+    page = client.post(key_url(token))
     assert page.status_code == 200
     text = page.content.decode()
     assert real_phrase(protocol) in text
@@ -89,7 +89,7 @@ def test_the_dispensing_list_is_each_patients_schedule_through_the_key(owner_of,
     protocol, enrolments = running
     send(owner_of, protocol)
     client.logout()
-    text = client.get(key_url(token_of(mail.outbox[0]))).content.decode()
+    text = client.post(key_url(token_of(mail.outbox[0]))).content.decode()
     for enrolment in enrolments:
         table = text.split(f"Patient {enrolment.code}</caption>")[1].split("</table>")[0]
         letters = re.findall(r"<td>pack ([AB])</td>", table)
@@ -126,13 +126,39 @@ def test_only_the_tokens_hash_is_stored(owner_of, running):
     assert len(token) >= 43 and token not in link.token_hash and len(link.token_hash) == 64
 
 
+def test_the_link_only_asks_so_a_mail_scanner_sees_no_key_and_counts_as_no_opening(
+    owner_of, client, running
+):
+    """Mail services open links to scan them: the link's page holds no key, records nothing,
+    and shows the key only when the button is pressed (with no CSRF token: the link's token is
+    the proof, and a browser sends no Referer from this page)."""
+    from django.test import Client
+
+    protocol, enrolments = running
+    send(owner_of, protocol)
+    token = token_of(mail.outbox[0])
+    scanner = Client(enforce_csrf_checks=True)
+    asked = scanner.get(key_url(token))
+    assert asked.status_code == 200
+    text = asked.content.decode()
+    assert "Show the key" in text and "Blinded magnesium" in text
+    assert real_phrase(protocol) not in text and "pack A" not in text and "pack B" not in text
+    assert not any(f"Patient {e.code}" in text for e in enrolments)
+    assert asked["Cache-Control"] == "no-store" and asked["Referrer-Policy"] == "no-referrer"
+    assert PharmacyLink.objects.get().opened_count == 0
+    assert not SeriesEvent.objects.filter(action=SeriesEvent.Action.KEY_OPENED).exists()
+    shown = scanner.post(key_url(token))
+    assert shown.status_code == 200 and real_phrase(protocol) in shown.content.decode()
+    assert PharmacyLink.objects.get().opened_count == 1
+
+
 def test_opening_is_counted_and_audited(owner_of, client, running):
     protocol, _ = running
     send(owner_of, protocol)
     token = token_of(mail.outbox[0])
     client.logout()
     for _ in range(2):
-        assert client.get(key_url(token)).status_code == 200
+        assert client.post(key_url(token)).status_code == 200
     link = PharmacyLink.objects.get()
     assert link.opened_count == 2 and link.last_opened_at is not None
     events = SeriesEvent.objects.filter(protocol=protocol, action=SeriesEvent.Action.KEY_OPENED)
@@ -153,6 +179,7 @@ def test_sending_again_revokes_the_earlier_link(owner_of, client, running):
     assert mail.outbox[1].to == ["other@pharmacy.example"]
     client.logout()
     assert client.get(key_url(first)).status_code == 404
+    assert client.post(key_url(first)).status_code == 404
     assert client.get(key_url(second)).status_code == 200
     assert PharmacyLink.objects.filter(revoked_at__isnull=True).count() == 1
     assert SeriesEvent.objects.filter(action=SeriesEvent.Action.KEY_REVOKED).count() == 1
@@ -171,8 +198,10 @@ def test_a_revoked_link_is_a_plain_404(owner_of, client, running):
     unknown = client.get("/no-such-page/")
     assert revoked.status_code == unknown.status_code == 404
     assert [t.name for t in revoked.templates] == [t.name for t in unknown.templates]
+    assert client.post(key_url(token)).status_code == 404
     assert client.get(key_url("x" * 43)).status_code == 404
     assert client.get(key_url("x" * 500)).status_code == 404
+    assert PharmacyLink.objects.get().opened_count == 0
 
 
 def test_a_finished_series_link_is_404_and_the_form_is_gone(owner_of, client, running):
@@ -185,6 +214,7 @@ def test_a_finished_series_link_is_404_and_the_form_is_gone(owner_of, client, ru
     assert owner_of.post(send_url(protocol), PHARMACY).status_code == 404
     client.logout()
     assert client.get(key_url(token)).status_code == 404
+    assert client.post(key_url(token)).status_code == 404
     assert len(mail.outbox) == 1
 
 
@@ -270,7 +300,7 @@ def test_a_withdrawn_patient_leaves_the_dispensing_list(owner_of, client, runnin
     services.withdraw(enrolments[0])
     send(owner_of, protocol)
     client.logout()
-    text = client.get(key_url(token_of(mail.outbox[0]))).content.decode()
+    text = client.post(key_url(token_of(mail.outbox[0]))).content.decode()
     assert f"Patient {enrolments[0].code}<" not in text
     assert f"Patient {enrolments[1].code}<" in text
 

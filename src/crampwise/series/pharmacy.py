@@ -123,11 +123,11 @@ def send_key(protocol: Protocol, actor, name: str, address: str) -> PharmacyLink
     return link
 
 
-def open_link(token: str) -> PharmacyLink | None:
-    """The link this token opens, counted and audited; None when it does not work."""
+def find_link(token: str) -> PharmacyLink | None:
+    """The live link this token names; None when it does not work. Nothing is recorded."""
     if not token or len(token) > MAX_TOKEN_CHARS:
         return None
-    link = (
+    return (
         PharmacyLink.objects.select_related("protocol__owner")
         .filter(
             token_hash=hash_token(token),
@@ -137,6 +137,11 @@ def open_link(token: str) -> PharmacyLink | None:
         )
         .first()
     )
+
+
+def open_link(token: str) -> PharmacyLink | None:
+    """The link this token opens, counted and audited; None when it does not work."""
+    link = find_link(token)
     if link is None:
         return None
     now = timezone.now()

@@ -14,7 +14,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
 from crampwise.reminders.delivery import mail_configured
 from crampwise.series import pharmacy
@@ -65,15 +66,26 @@ def revoke(request, protocol_id):
     return _back_to_series(protocol)
 
 
-@require_GET
+# No CSRF token: the secret token in the address is the proof, a forged press can only show the
+# key to whoever already holds it, and the page sends no Referer (so no same-origin check could pass).
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
 def pharmacy_key(request, token: str):
-    """The key and the dispensing list, for whoever holds the emailed link."""
-    link = pharmacy.open_link(token)
+    """The key and the dispensing list, for whoever holds the emailed link.
+
+    The link only asks (GET); the key shows on the press of a button (POST). Mail services open
+    links to scan them: that way their copy of the page holds no key, and the owner's "opened"
+    count is the pharmacy's own.
+    """
+    link = pharmacy.find_link(token) if request.method == "GET" else pharmacy.open_link(token)
     if link is None:
         raise Http404("no such page")
-    response = render(request, "series/pharmacy_key.html", {
-        "sheet": pharmacy.key_sheet(link.protocol), "pharmacy_name": link.pharmacy_name,
-    })  # fmt: skip
+    context: dict[str, object]
+    if request.method == "GET":
+        template, context = "series/pharmacy_open.html", {"link": link}
+    else:
+        template, context = "series/pharmacy_key.html", {"sheet": pharmacy.key_sheet(link.protocol)}
+    response = render(request, template, {**context, "pharmacy_name": link.pharmacy_name})
     # Not kept by a browser or proxy, not indexed, and the token never leaves in a Referer.
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"
