@@ -372,3 +372,35 @@ def test_the_logs_blank_a_pharmacy_token():
         server_log.access_log.removeHandler(capture)
     assert len(lines) == 1 and token not in lines[0]
     assert lines[0].count("/series/pharmacy/[token]/") == 2
+
+
+def test_the_owner_cannot_send_the_key_to_their_own_address(owner_of, running):
+    protocol, _ = running
+    protocol.owner.email = "Dr.Carol@Clinic.example"
+    protocol.owner.save()
+    answer = send(owner_of, protocol, email="dr.carol@clinic.example")
+    assert "This is your own address. The key must go to the pharmacy" in answer.content.decode()
+    assert mail.outbox == [] and not PharmacyLink.objects.exists()
+
+
+def test_every_link_sent_stays_on_the_owners_page(owner_of, client, running):
+    """Sending the key somewhere and then to the pharmacy must leave a trace the owner's
+    colleagues and auditors can read: every earlier link, where it went and if it was opened."""
+    protocol, _ = running
+    send(owner_of, protocol, email="first@elsewhere.example")
+    client.post(key_url(token_of(mail.outbox[0])))
+    send(owner_of, protocol)
+    page = owner_of.get(reverse("series_detail", args=[protocol.pk])).content.decode()
+    earlier = page.split('id="pharmacy-earlier"')[1].split("</ul>")[0]
+    assert "first@elsewhere.example" in earlier and "opened 1 time" in earlier
+    assert "revoked on" in earlier
+    assert PHARMACY["email"] in page.split('id="pharmacy-sent"')[1].split("</p>")[0]
+
+
+def test_a_title_with_a_line_break_makes_a_one_line_subject(owner_of, running):
+    protocol, _ = running
+    protocol.title = "Magnesium\nBcc: someone@else.example"
+    protocol.save(update_fields=["title"])
+    send(owner_of, protocol)
+    [message] = mail.outbox
+    assert "\n" not in message.subject and message.recipients() == [PHARMACY["email"]]

@@ -146,6 +146,8 @@ def test_withdrawn_patients_and_finished_series_are_left_alone(series, computed,
     protocol, enrolments = series
     series_summary(protocol)
     services.withdraw(enrolments[0])
+    # Consent taken back: the stored copy of their result goes with it.
+    assert not PatientResult.objects.filter(enrolment=enrolments[0]).exists()
     PatientResult.objects.update(key="stale")
     assert rows.refresh_stale() == 3
     assert rows.refresh_patient(enrolments[0].patient_id) == 0
@@ -179,3 +181,61 @@ def test_a_series_refresh_that_fails_never_breaks_the_patients_check_in(
     assert Night.objects.get(user=patient, night=night).reported_cramps == 1
     assert f"patient {patient.pk} were not refreshed" in caplog.text
     assert patient.username not in caplog.text
+
+
+def test_a_cramp_logged_on_an_answered_night_changes_the_key(series, computed):
+    """A cramp logged at night changes the night's count through a queryset update: the key must
+    see it, or the page would keep yesterday's figures under today's key."""
+    from crampwise.diary.models import Episode
+    from crampwise.diary.services import sync_episode_count
+
+    protocol, enrolments = series
+    series_summary(protocol)
+    patient = enrolments[0].patient
+    night = Night.objects.filter(user=patient).order_by("-night").first()
+    before = rows.patient_keys(protocol, [enrolments[0]])
+    Episode.objects.create(user=patient, night=night.night, started_at=timezone.now())
+    sync_episode_count(patient, night.night)
+    assert rows.patient_keys(protocol, [enrolments[0]]) != before
+
+
+def test_a_row_is_the_same_computed_alone_or_with_others(django_user_model, clinician):
+    """The baseline before a trial is the 8 weeks the trial page reads, whoever else's nights were
+    read in the same query: a patient who started later sees no older nights of their own."""
+    from datetime import timedelta
+
+    from crampwise.diary.core.records import NightRecord
+    from crampwise.diary.services import import_records
+
+    protocol = protocol_for(clinician)
+    early, late = patients(django_user_model, 2, "base")
+    first = join_weeks_ago(early, protocol, 12)
+    second = join_weeks_ago(late, protocol, 4)
+    # The later patient has a long diary before their trial: calm long ago, busy recently.
+    start = second.trial.start
+    import_records(late, [
+        NightRecord(night=start - timedelta(days=d), cramps=0 if d > 56 else 3)
+        for d in range(1, 120)
+    ], [])  # fmt: skip
+    fill_nights(first, 1.0, 0.6, seed=1)
+    fill_nights(second, 1.0, 0.6, seed=2)
+    together = rows.compute(protocol, [first, second])[second.pk]
+    alone = rows.compute(protocol, [second])[second.pk]
+    assert together == alone
+
+
+def test_a_page_whose_rows_cannot_be_stored_still_shows_them(series, monkeypatch, caplog):
+    """Storing rows only saves the next reader work: a database that refuses the write (full, or
+    read-only) must not turn the owner's page into an error."""
+    from django.db import DatabaseError
+
+    protocol, _ = series
+
+    def refuse(keys, computed_rows):
+        raise DatabaseError("read-only")
+
+    monkeypatch.setattr(rows, "store", refuse)
+    summary = series_summary(protocol)
+    assert [row.code for row in summary.rows] == ["P01", "P02", "P03", "P04"]
+    assert summary.pooled is not None
+    assert "were not stored" in caplog.text

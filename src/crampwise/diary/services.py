@@ -56,7 +56,10 @@ def custom_factor_specs(user) -> list[FactorSpec]:
 
 def sync_episode_count(user, night: date) -> None:
     count = Episode.objects.filter(user=user, night=night).count()
-    updated = Night.objects.filter(user=user, night=night).update(episode_count=count)
+    # updated_at by hand: a queryset update skips auto_now, and readers key cached figures on it.
+    updated = Night.objects.filter(user=user, night=night).update(
+        episode_count=count, updated_at=timezone.now()
+    )
     if not updated and count:
         Night.objects.create(user=user, night=night, episode_count=count)
     nights_written.send(sender=Night, user_id=user.pk)
@@ -239,6 +242,7 @@ def import_records(
         night.medicines_taken = list(record.medicines_taken)
         night.note = record.note
         night.checked_in_at = night.checked_in_at or now
+        night.updated_at = now
         (to_update if night.pk else to_create).append(night)
     Night.objects.bulk_create(to_create, batch_size=500)
     Night.objects.bulk_update(
@@ -254,6 +258,7 @@ def import_records(
             "medicines_taken",
             "note",
             "checked_in_at",
+            "updated_at",  # bulk_update skips auto_now; readers key cached figures on it
         ],
         batch_size=500,
     )

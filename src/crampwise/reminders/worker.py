@@ -296,9 +296,13 @@ def warm_up() -> None:
     checklist_sentence()
 
 
+SERIES_EVERY_PASSES = 10
+
+
 def run_scheduler(stop: threading.Event, interval: float = 60.0) -> None:
     """Run a pass at the start of every interval (each minute, on the clock) until ``stop``."""
     warm_up()
+    passes = 0
     while not stop.is_set():
         try:
             report = run_pass(stopping=stop.is_set)
@@ -309,11 +313,13 @@ def run_scheduler(stop: threading.Event, interval: float = 60.0) -> None:
                 )  # fmt: skip
         except Exception:  # the database restarting, say: log it and try again next minute
             log.exception("the reminder pass failed")
-        # Reminders first: they are due now; the stored figures can wait a minute.
-        for name, refresh in (
-            ("the worklist figures", summaries.refresh_stale),
-            ("the series rows", series_rows.refresh_stale),
-        ):
+        # Reminders first: they are due now; the stored figures can wait a minute. Series rows
+        # go stale when a night is over, so every tenth pass (its search reads every enrolment).
+        refreshes = [("the worklist figures", summaries.refresh_stale)]
+        if passes % SERIES_EVERY_PASSES == 0:
+            refreshes.append(("the series rows", series_rows.refresh_stale))
+        passes += 1
+        for name, refresh in refreshes:
             try:
                 refresh()
             except Exception:

@@ -15,7 +15,7 @@ import smtplib
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import BadHeaderError, EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -44,6 +44,12 @@ def can_send(protocol: Protocol) -> bool:
 
 def live_link(protocol: Protocol) -> PharmacyLink | None:
     return protocol.pharmacy_links.filter(revoked_at__isnull=True).first()
+
+
+def earlier_links(protocol: Protocol, last: PharmacyLink | None) -> list[PharmacyLink]:
+    """Every link sent before the last, newest first: where the key went is part of the record."""
+    links = PharmacyLink.objects.filter(protocol=protocol).order_by("-created_at")
+    return list(links.exclude(pk=last.pk) if last else links)
 
 
 def last_link(protocol: Protocol) -> PharmacyLink | None:
@@ -75,7 +81,8 @@ def key_email(protocol: Protocol, name: str, address: str, token: str) -> EmailM
     """The message to the pharmacy, and to nobody else: a copy to the owner would hand them the
     key."""
     with translation.override(settings.LANGUAGE_CODE):
-        words = {"name": name, "title": protocol.title, "version": protocol.version,
+        # A title with a line break would be a header injection in the subject: one line it is.
+        words = {"name": name, "title": " ".join(protocol.title.split()), "version": protocol.version,
                  "lead": protocol.owner.get_username()}  # fmt: skip
         subject = _("Pack key for the trial series “%(title)s”") % words
         body = "\n\n".join([
@@ -114,7 +121,7 @@ def send_key(protocol: Protocol, actor, name: str, address: str) -> PharmacyLink
                 protocol=protocol, actor=actor, action=SeriesEvent.Action.KEY_SENT
             )
             key_email(protocol, name, address, token).send()
-    except (OSError, smtplib.SMTPException):
+    except (OSError, smtplib.SMTPException, BadHeaderError):
         raise PharmacyError(_("The email could not be sent. Please try again later.")) from None
     except IntegrityError:
         # Another send for this series got in first (two presses, two tabs): it stands.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from crampwise.series import pharmacy
@@ -20,9 +21,21 @@ class PharmacyForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
+    def __init__(self, *args, owner_email: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.owner_email = owner_email
+
+    def clean_email(self) -> str:
+        address = self.cleaned_data["email"]
+        if self.owner_email and address.strip().lower() == self.owner_email.strip().lower():
+            raise forms.ValidationError(
+                _("This is your own address. The key must go to the pharmacy, not to you.")
+            )
+        return address
+
 
 def pharmacy_form(protocol: Protocol, data=None, last: PharmacyLink | None = None) -> PharmacyForm:
     """The form, filled in with the last pharmacy so that sending again is one press."""
     last = last or pharmacy.last_link(protocol)
     initial = {"pharmacy_name": last.pharmacy_name, "email": last.email} if last else {}
-    return PharmacyForm(data, initial=initial)
+    return PharmacyForm(data, initial=initial, owner_email=protocol.owner.email)

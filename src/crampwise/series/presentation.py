@@ -188,9 +188,9 @@ def design_words(protocol: Protocol) -> dict[str, str]:
         )),
         "randomisation": _randomisation_sentence(protocol),
         "blinding": _(
-            "Blinded. A pharmacy fills look-alike packs A and B; one is real. The key is sealed "
-            "and held by the protocol owner, who opens it only at the end. Until then every "
-            "figure is by pack letter."
+            "Blinded. A pharmacy fills look-alike packs A and B; one is real. The key goes to "
+            "the pharmacy by a link the study team never sees, and stays sealed for the protocol "
+            "owner, who opens it only at the end. Until then every figure is by pack letter."
         ) if protocol.blinded else _("Open: patients know which nights have the remedy."),
         "outcome": _(
             "Cramps a night, from each patient's morning diary answers. Nights not answered are "

@@ -24,9 +24,11 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
+from django.db import DatabaseError, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
+from crampwise.clinician import summaries
 from crampwise.diary.core.records import NightRecord, reconcile_cramps
 from crampwise.diary.models import Night
 from crampwise.diary.services import last_night
@@ -50,8 +52,8 @@ logger = logging.getLogger(__name__)
 
 # Part of every key: a change in what a row holds or how it is computed (bump ROW_FORMAT), or in
 # the likelihood's grid, makes every stored row stale, so no row of an older shape is ever read.
-ROW_FORMAT = f"2:{LIKELIHOOD_BETA_POINTS}:{BETA_LIMIT}"
-STALE_BATCH = 200  # rows the worker recomputes in one pass
+ROW_FORMAT = f"3:{LIKELIHOOD_BETA_POINTS}:{BETA_LIMIT}"
+STALE_BATCH = 1000  # rows the worker recomputes in one pass (every tenth minute)
 
 
 def _hash(parts: list[str]) -> str:
@@ -125,7 +127,9 @@ def patient_nights(
     over = counted_until(enrolment)
     mine = [r for r in records if r.night <= over]
     nights, run_in = nights_from_diary(build_schedule(trial.design()), mine, until=over)
-    before = [r for r in mine if r.night < trial.start]
+    # The same 8 weeks as the trial page: records may reach further back for other patients.
+    first = trial.start - timedelta(weeks=BASELINE_WEEKS)
+    before = [r for r in mine if first <= r.night < trial.start]
     baseline = baseline_from_run_in(run_in if trial.run_in_nights else before)
     if flipped(protocol):
         nights = [replace(n, treated=not n.treated) for n in nights]
@@ -193,11 +197,14 @@ def likelihood_of(row: dict[str, Any]) -> PatientLikelihood | None:
 
 
 def store(keys: dict[Any, str], rows: dict[Any, dict[str, Any]]) -> None:
-    """Write rows in one statement; a row written meanwhile by another process is replaced."""
+    """Write rows in one statement; a row written meanwhile by another process is replaced.
+
+    In the order of their keys, so two writers of overlapping rows lock them in the same order.
+    """
     now = timezone.now()
     PatientResult.objects.bulk_create(
-        [PatientResult(enrolment_id=pk, key=keys[pk], data=row, computed_at=now)
-         for pk, row in rows.items()],
+        [PatientResult(enrolment_id=pk, key=keys[pk], data=rows[pk], computed_at=now)
+         for pk in sorted(rows, key=str)],
         update_conflicts=True, unique_fields=["enrolment"], update_fields=["key", "data", "computed_at"],
     )  # fmt: skip
 
@@ -216,7 +223,12 @@ def current_rows(
     stale = [e for e in enrolments if e.pk not in stored]
     if stale:
         fresh = compute(protocol, stale)
-        store(keys, fresh)
+        try:
+            with transaction.atomic():
+                store(keys, fresh)
+        except DatabaseError:
+            # Storing only saves the next reader work: the page shows what was just computed.
+            logger.exception("series rows of protocol %s were not stored", protocol.pk)
         stored.update(fresh)
     return stored
 
@@ -265,7 +277,9 @@ def refresh_stale(limit: int = STALE_BATCH) -> int:
     whose last night is over becomes finished. The worker calls this each pass, so the owner's
     first look of the day pools stored rows.
     """
-    running = _active(Enrolment.objects.filter(protocol__finished_at__isnull=True))
+    # Its own writes (a trial marked finished) need no after-commit refresh: rows are made here.
+    with summaries.paused():
+        running = _active(Enrolment.objects.filter(protocol__finished_at__isnull=True))
     done = 0
     for start in range(0, len(running), limit):
         done += _refresh(running[start : start + limit], only_stale=True)

@@ -14,7 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crampwise.clinician.access import is_clinician
-from crampwise.series.models import CODE_ALPHABET, Enrolment, Protocol, SeriesEvent
+from crampwise.series.models import (
+    CODE_ALPHABET,
+    Enrolment,
+    PatientResult,
+    Protocol,
+    SeriesEvent,
+)
 from crampwise.trials.core.design import BLOCK_SIZES, TrialDesign
 from crampwise.trials.core.rules import can_be_blinded
 from crampwise.trials.services import catalogue, lifecycle
@@ -181,9 +187,12 @@ def enrol(patient, protocol: Protocol, *, prescriber_agreed: bool = False) -> En
 
 def withdraw(enrolment: Enrolment) -> Enrolment:
     """Take back consent: from now on the owner sees nothing of this patient in the series."""
-    if enrolment.withdrawn_at is None:
-        enrolment.withdrawn_at = timezone.now()
-        enrolment.save(update_fields=["withdrawn_at"])
+    with transaction.atomic():
+        if enrolment.withdrawn_at is None:
+            enrolment.withdrawn_at = timezone.now()
+            enrolment.save(update_fields=["withdrawn_at"])
+        # The stored copy of their result is the series' data, not theirs to keep: it goes too.
+        PatientResult.objects.filter(enrolment=enrolment).delete()
     return enrolment
 
 

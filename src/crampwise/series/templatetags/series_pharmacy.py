@@ -24,5 +24,6 @@ def pharmacy_state(protocol: Protocol) -> dict:
         "can_send": pharmacy.can_send(protocol),
         "mail": mail_configured(),
         "link": link,
+        "earlier": pharmacy.earlier_links(protocol, link),
         "form": pharmacy_form(protocol, last=link),
     }
