@@ -54,6 +54,27 @@ def expit(z: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.tanh(0.5 * z))
 
 
+def arrow_newton_step(
+    grad_alpha: np.ndarray,
+    prec_alpha: np.ndarray,
+    cross: np.ndarray,
+    grad_u: np.ndarray,
+    prec_u: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """One Newton step for alpha and the period effects u (on the last axis).
+
+    The precision matrix is an arrow: alpha touches every u_p, the u_p only alpha. Eliminating the
+    u_p first (Schur complement) solves it in O(P). Returns the steps of alpha and u, the Schur
+    complement (alpha's precision once the u_p are integrated out) and the largest step.
+    """
+    ratio = cross / prec_u
+    schur = prec_alpha - (cross * ratio).sum(axis=-1)
+    step_alpha = (grad_alpha - (ratio * grad_u).sum(axis=-1)) / schur
+    step_u = (grad_u - cross * step_alpha[..., None]) / prec_u
+    largest = np.maximum(np.abs(step_alpha), np.abs(step_u).max(axis=-1))
+    return step_alpha, step_u, schur, largest
+
+
 def laplace_log_evidence(
     cells: CountCells, priors: Priors, beta: np.ndarray, log_k: np.ndarray
 ) -> np.ndarray:
@@ -94,16 +115,12 @@ def laplace_log_evidence(
         grad_alpha = slope.sum(axis=1) - tau_alpha * (alpha - priors.alpha_mean)
         prec_alpha = curvature.sum(axis=1) + tau_alpha
         if use_periods:
-            # The precision matrix is an arrow: alpha touches every u_p, the u_p only alpha.
-            # Eliminating the u_p first (Schur complement) solves it in O(P).
             cross = by_period(curvature)
             grad_u = by_period(slope) - tau_u * u
             prec_u = cross + tau_u
-            ratio = cross / prec_u
-            schur = prec_alpha - (cross * ratio).sum(axis=1)
-            step_alpha = (grad_alpha - (ratio * grad_u).sum(axis=1)) / schur
-            step_u = (grad_u - cross * step_alpha[:, None]) / prec_u
-            largest = np.maximum(np.abs(step_alpha), np.abs(step_u).max(axis=1))
+            step_alpha, step_u, schur, largest = arrow_newton_step(
+                grad_alpha, prec_alpha, cross, grad_u, prec_u
+            )
         else:
             schur = prec_alpha
             step_alpha = grad_alpha / prec_alpha

@@ -16,7 +16,13 @@ from collections.abc import Sequence
 import numpy as np
 
 from crampwise.trials.core.counts import CountCells
-from crampwise.trials.core.negbin_grid import LOG_2PI, MAX_NEWTON_STEPS, MAX_STEP, expit
+from crampwise.trials.core.negbin_grid import (
+    LOG_2PI,
+    MAX_NEWTON_STEPS,
+    MAX_STEP,
+    arrow_newton_step,
+    expit,
+)
 
 LOG_K_GRID = np.linspace(-6.0, 8.0, 29)  # the range the single trial searches, every 0.5
 BATCH = 10  # trials per numpy pass: bounds memory for long trials and large series
@@ -134,16 +140,12 @@ def _log_evidence(
         grad_alpha = slope.sum(axis=2) - tau_alpha * (alpha - alpha_mean)
         prec_alpha = curvature.sum(axis=2) + tau_alpha
         if use_periods:
-            # An arrow-shaped precision: eliminate the u_p first (Schur complement), as in the
-            # single-trial code.
             cross = by_period(curvature)
             grad_u = by_period(slope) - tau_u * u
             prec_u = cross + tau_u
-            ratio = cross / prec_u
-            schur = prec_alpha - (cross * ratio).sum(axis=2)
-            step_alpha = (grad_alpha - (ratio * grad_u).sum(axis=2)) / schur
-            step_u = (grad_u - cross * step_alpha[..., None]) / prec_u
-            largest = np.maximum(np.abs(step_alpha), np.abs(step_u).max(axis=2))
+            step_alpha, step_u, schur, largest = arrow_newton_step(
+                grad_alpha, prec_alpha, cross, grad_u, prec_u
+            )
         else:
             schur = prec_alpha
             step_alpha = grad_alpha / prec_alpha
