@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from crampwise.reminders import feeds, preferences
 from crampwise.reminders.core.clock import evening_time, morning_time
+from crampwise.reminders.delivery import mail_configured
 from crampwise.reminders.forms import PauseForm, RemindersForm
 from crampwise.reminders.models import CalendarFeed, PushSubscription
 
@@ -51,7 +52,7 @@ def page_context(request, *, form=None, pause_form=None, new_feed_url=None) -> d
         "morning_default": morning_time(None, user.profile.wake_time).time,
         "profile": user.profile,
         "email_available": can_email,
-        "mail_is_set_up": preferences.mail_is_set_up(),
+        "mail_is_set_up": mail_configured(),
         "devices": PushSubscription.objects.filter(user=user),
         "feed": CalendarFeed.objects.filter(user=user).first(),
         "new_feed_url": new_feed_url,

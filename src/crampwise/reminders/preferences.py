@@ -18,14 +18,9 @@ from crampwise.reminders.delivery import mail_configured
 from crampwise.reminders.models import ReminderSettings
 
 
-def mail_is_set_up() -> bool:
-    """Whether the server sends mail at all (not to the console or nowhere)."""
-    return mail_configured()
-
-
 def email_available(user) -> bool:
     """Email reminders can reach this person: they have an address and the server sends mail."""
-    return bool(user.email) and mail_is_set_up()
+    return bool(user.email) and mail_configured()
 
 
 def email_problem(user) -> str:

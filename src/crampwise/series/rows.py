@@ -56,7 +56,8 @@ ROW_FORMAT = f"3:{LIKELIHOOD_BETA_POINTS}:{BETA_LIMIT}"
 STALE_BATCH = 1000  # rows the worker recomputes in one pass (every tenth minute)
 
 
-def _hash(parts: list[str]) -> str:
+def digest(parts: list[str]) -> str:
+    """A key made of these parts (the rows' keys, and the summary's key made of theirs)."""
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
@@ -87,7 +88,7 @@ def patient_keys(protocol: Protocol, enrolments: list[Enrolment]) -> dict[Any, s
     }  # fmt: skip
     flip = flipped(protocol)
     return {
-        e.pk: _hash([
+        e.pk: digest([
             ROW_FORMAT, str(e.pk), e.code, e.trial.status, str(e.trial.start),
             str(e.trial.last_trial_night), str(counted_until(e)), str(nights.get(e.patient_id)),
             str(answers.get(e.trial_id)), str(protocol.threshold), str(flip),
@@ -233,7 +234,9 @@ def current_rows(
     return stored
 
 
-def _active(enrolments) -> list[Enrolment]:
+def open_enrolments(enrolments) -> list[Enrolment]:
+    """These enrolments without the withdrawn, each trial's status brought up to date (a trial
+    whose last night is over is finished: part of the key)."""
     found = list(
         enrolments.filter(withdrawn_at__isnull=True).select_related(
             "protocol", "trial", "patient__profile"
@@ -241,7 +244,7 @@ def _active(enrolments) -> list[Enrolment]:
     )
     for e in found:
         e.trial.owner = e.patient  # the same person: no query per trial for its owner's clock
-        refresh_status(e.trial)  # a trial whose last night is over is finished: part of the key
+        refresh_status(e.trial)
     return found
 
 
@@ -266,7 +269,7 @@ def _refresh(enrolments: list[Enrolment], only_stale: bool) -> int:
 
 def refresh_patient(user_id) -> int:
     """Recompute the rows of the patient's open enrolments (after their data changed)."""
-    return _refresh(_active(Enrolment.objects.filter(patient_id=user_id)), only_stale=False)
+    return _refresh(open_enrolments(Enrolment.objects.filter(patient_id=user_id)), only_stale=False)
 
 
 def refresh_stale(limit: int = STALE_BATCH) -> int:
@@ -279,7 +282,7 @@ def refresh_stale(limit: int = STALE_BATCH) -> int:
     """
     # Its own writes (a trial marked finished) need no after-commit refresh: rows are made here.
     with summaries.paused():
-        running = _active(Enrolment.objects.filter(protocol__finished_at__isnull=True))
+        running = open_enrolments(Enrolment.objects.filter(protocol__finished_at__isnull=True))
     done = 0
     for start in range(0, len(running), limit):
         done += _refresh(running[start : start + limit], only_stale=True)

@@ -10,7 +10,6 @@ after unblinding the same figures are by arm ("real over dummy").
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -26,7 +25,6 @@ from crampwise.series.models import Enrolment, Protocol
 from crampwise.trials.core.design import build_schedule
 from crampwise.trials.models import Trial
 from crampwise.trials.services.catalogue import remedy_words
-from crampwise.trials.services.tonight import refresh_status
 
 CACHE_SECONDS = 24 * 3600
 
@@ -68,18 +66,7 @@ def labels_for(protocol: Protocol) -> tuple[str, str]:
 
 
 def active_enrolments(protocol: Protocol) -> list[Enrolment]:
-    enrolments = list(
-        Enrolment.objects.filter(protocol=protocol, withdrawn_at__isnull=True)
-        .select_related("trial", "patient__profile")
-        .order_by("code")
-    )
-    for e in enrolments:
-        e.trial.owner = e.patient  # the same person: no query per trial for its owner's clock
-    return enrolments
-
-
-def _hash(parts: list[str]) -> str:
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+    return rows.open_enrolments(Enrolment.objects.filter(protocol=protocol).order_by("code"))
 
 
 def series_summary(protocol: Protocol) -> SeriesSummary:
@@ -90,10 +77,8 @@ def series_summary(protocol: Protocol) -> SeriesSummary:
     database, so a new night from one patient re-analyses that patient only, in any process.
     """
     enrolments = active_enrolments(protocol)
-    for e in enrolments:
-        refresh_status(e.trial)
     keys = rows.patient_keys(protocol, enrolments)
-    key = "series-summary:" + _hash([
+    key = "series-summary:" + rows.digest([
         str(protocol.pk), str(protocol.unblinded_at), get_language() or "",
         *(keys[e.pk] for e in enrolments),
     ])  # fmt: skip
