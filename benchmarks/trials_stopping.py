@@ -1,14 +1,14 @@
 """Operating characteristics of the early-stopping rule, for the table in docs/trials.md.
 
     PYTHONPATH=src .venv/bin/python benchmarks/trials_stopping.py [--trials 4000] [--method fast|full]
-        [--write-docs] [--json OUT]
+        [--block-periods 2|4|6] [--write-docs] [--json OUT]
 
 For each scenario (the app's default designs, 10% of nights unrecorded, k = 1.5, period shifts SD
 0.25) it simulates trials once and applies every efficacy bar e to the same looks: the share that
 stopped for efficacy (at RR = 1 these are false positives), for futility, and the expected length.
 ``--method full`` uses the app's own analysis at every look; ``fast`` the batch approximation (also
 checked here against ``full`` on the same trials). ``--write-docs`` replaces the table between the
-markers in docs/trials.md.
+markers in docs/trials.md (pairs); ``--block-periods 4`` gives the same table for blocks of four.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ DESIGNS = [
 RATIOS = (1.0, 0.7, 0.5)
 
 
-def run(trials: int, method: str, seed: int) -> list[dict]:
+def run(trials: int, method: str, seed: int, block_periods: int = 2) -> list[dict]:
     rows = []
     probe = StoppingRule()
     for label, rate, period_nights, washout, pairs in DESIGNS:
@@ -45,6 +45,7 @@ def run(trials: int, method: str, seed: int) -> list[dict]:
             scenario = Scenario(
                 cramps_per_week=rate, rate_ratio=ratio, pairs=pairs, period_nights=period_nights,
                 washout_nights=washout, overdispersion=1.5, missing=0.1,
+                block_periods=block_periods,
             )  # fmt: skip
             started = time.perf_counter()
             simulated = simulate_trials(scenario, trials, np.random.default_rng(seed))
@@ -117,11 +118,19 @@ def main() -> int:
     parser.add_argument(
         "--check-trials", type=int, default=100, help="trials for the fast/full check"
     )
+    parser.add_argument(
+        "--block-periods", type=int, choices=[2, 4, 6], default=2,
+        help="the design: 2 is pairs (the table in the docs), 4 or 6 blocks of that many periods",
+    )  # fmt: skip
     parser.add_argument("--write-docs", action="store_true")
     parser.add_argument("--json")
     args = parser.parse_args()
 
-    rows = run(args.trials, args.method, args.seed)
+    if args.write_docs and args.block_periods != 2:
+        parser.error("the table in docs/trials.md is for pairs: leave out --block-periods")
+    rows = run(args.trials, args.method, args.seed, args.block_periods)
+    if args.block_periods != 2:
+        print(f"Design: blocks of {args.block_periods} periods (looks at block ends only)")
     table = markdown(rows, args.trials, args.method)
     print(table)
     check = check_fast_against_full(args.check_trials, args.seed + 1) if args.check_trials else None
